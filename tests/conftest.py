@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,8 @@ import pytest
 from copier import run_copy
 
 TEMPLATE = Path(__file__).resolve().parent.parent
+# A skip whose reason starts with this is allowed in CI (e.g. images that cannot exist here).
+NOT_APPLICABLE = "not applicable here:"
 
 
 def render(dest: Path, **answers: Any) -> Path:
@@ -25,6 +28,10 @@ def render(dest: Path, **answers: Any) -> Path:
     return dest
 
 
+def answers_key(answers: dict[str, Any]) -> str:
+    return "-".join(f"{k}={v}" for k, v in answers.items())
+
+
 @pytest.fixture
 def render_project(tmp_path: Path):
     """Fixture form of render(): render_project(**answers) -> project path."""
@@ -33,3 +40,51 @@ def render_project(tmp_path: Path):
         return render(tmp_path / "project", **answers)
 
     return _render
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory):
+    """rendered(answers) -> project path, rendered once per session for each answer set.
+
+    Treat the result as read-only (copy it to change it). A failed render is re-raised in
+    every test that asks for it.
+    """
+    cache: dict[str, Path | Exception] = {}
+
+    def get(answers: dict[str, Any]) -> Path:
+        key = answers_key(answers)
+        if key not in cache:
+            try:
+                cache[key] = render(tmp_path_factory.mktemp("render") / "project", **answers)
+            except Exception as error:  # noqa: BLE001 - reported by every test using it
+                cache[key] = error
+        result = cache[key]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    return get
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist `--dist loadgroup`, run the tests of one answer set on one worker."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if isinstance(params.get("answers"), dict):
+            item.add_marker(pytest.mark.xdist_group(answers_key(params["answers"])))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """In CI (CI=true) a skipped test fails, unless its reason starts with NOT_APPLICABLE."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI", "").lower() != "true" or not report.skipped:
+        return
+    if hasattr(report, "wasxfail"):
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    reason = reason.removeprefix("Skipped: ")
+    if not reason.startswith(NOT_APPLICABLE):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI (CI=true), which must not happen: {reason}"

@@ -1,0 +1,118 @@
+"""Which answer sets the fast tier renders: each option alone, plus a generated pairwise cover.
+
+Options and their values are read from copier.yml (every question with choices, every bool),
+so a new question or choice is covered without editing this file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+COPIER_YML = Path(__file__).resolve().parents[2] / "copier.yml"
+
+# (option, value) -> what it needs: the only impossible pairs. copier.yml refuses them too.
+REQUIRES: dict[tuple[str, Any], tuple[str, Any]] = {
+    ("vector_store", "pgvector"): ("database", "postgresql"),
+}
+
+Answers = dict[str, Any]
+
+
+def options() -> dict[str, list[Any]]:
+    """Every closed question of copier.yml -> its possible values, in file order."""
+    questions = yaml.safe_load(COPIER_YML.read_text())
+    result: dict[str, list[Any]] = {}
+    for name, spec in questions.items():
+        if name.startswith("_") or not isinstance(spec, dict):
+            continue
+        if spec.get("type") == "bool":
+            result[name] = [True, False]
+        elif choices := spec.get("choices"):
+            values = choices.values() if isinstance(choices, dict) else choices
+            result[name] = [v["value"] if isinstance(v, dict) else v for v in values]
+    return result
+
+
+def allowed(answers: Answers) -> bool:
+    """False if the (possibly partial) answer set contains an impossible pair."""
+    for (option, value), (needed, needed_value) in REQUIRES.items():
+        if answers.get(option) == value and answers.get(needed, needed_value) != needed_value:
+            return False
+    return True
+
+
+def one_at_a_time() -> list[Answers]:
+    """Each value of each option alone (the rest on defaults), with what it requires."""
+    result = []
+    for option, values in options().items():
+        for value in values:
+            answers = {option: value}
+            if (option, value) in REQUIRES:
+                needed, needed_value = REQUIRES[(option, value)]
+                answers[needed] = needed_value
+            result.append(answers)
+    return result
+
+
+def pairwise() -> list[Answers]:
+    """A small set of full answer sets covering every allowed pair of values (greedy, AETG-like).
+
+    Deterministic: the same copier.yml always gives the same rows.
+    """
+    opts = options()
+    names = list(opts)
+    uncovered = {
+        ((a, va), (b, vb))
+        for a, b in combinations(names, 2)
+        for va in opts[a]
+        for vb in opts[b]
+        if allowed({a: va, b: vb})
+    }
+    rows: list[Answers] = []
+    while uncovered:
+        (a, va), (b, vb) = min(uncovered, key=lambda p: (names.index(p[0][0]), repr(p)))
+        row: Answers = {a: va, b: vb}
+        for name in names:
+            if name in row:
+                continue
+            candidates = [v for v in opts[name] if allowed({**row, name: v})]
+            row[name] = max(candidates, key=lambda v: _gain(uncovered, row, name, v))
+        uncovered -= set(_pairs(row))
+        rows.append({name: row[name] for name in names})
+    return rows
+
+
+def _pairs(row: Answers) -> Iterator[tuple[tuple[str, Any], tuple[str, Any]]]:
+    names = list(row)
+    for a, b in combinations(names, 2):
+        yield ((a, row[a]), (b, row[b]))
+        yield ((b, row[b]), (a, row[a]))
+
+
+def _gain(uncovered: set, row: Answers, name: str, value: Any) -> int:
+    return sum(
+        ((other, row[other]), (name, value)) in uncovered
+        or ((name, value), (other, row[other])) in uncovered
+        for other in row
+    )
+
+
+def answer_sets() -> list[Answers]:
+    """One-at-a-time sets then the pairwise cover, without duplicates."""
+    seen, result = set(), []
+    for answers in one_at_a_time() + pairwise():
+        key = tuple(sorted(answers.items()))
+        if key not in seen:
+            seen.add(key)
+            result.append(answers)
+    return result
+
+
+def label(answers: Answers) -> str:
+    """Short readable test id, e.g. database=postgresql-worker=True."""
+    return "-".join(f"{k}={v}" for k, v in answers.items())
