@@ -1,0 +1,55 @@
+"""Helpers of the ops tests: answer sets, rendering, and the real tools they run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib.util import module_from_spec, spec_from_file_location
+from pathlib import Path
+from typing import Any
+
+BIN = Path(sys.executable).parent
+ROOT_CONFTEST = Path(__file__).resolve().parents[1] / "conftest.py"
+
+# Every database with and without the worker (monitoring on); other answers vary alongside.
+MONITORING_VARIANTS: dict[str, dict[str, Any]] = {
+    "postgresql-worker": dict(database="postgresql", worker=True, reverse_proxy="nginx"),
+    "postgresql": dict(database="postgresql", worker=False, vector_store="chroma", ui="none"),
+    "mongodb-worker": dict(database="mongodb", worker=True, vector_store="qdrant", ui="none"),
+    "mongodb": dict(database="mongodb", worker=False, vector_store="faiss"),
+    "none-worker": dict(database="none", worker=True, vector_store="chroma", ci="gitlab"),
+    "none": dict(database="none", worker=False, vector_store="faiss", ci="none"),
+}
+for _answers in MONITORING_VARIANTS.values():
+    _answers["monitoring"] = True
+
+
+def render(dest: Path, **answers: Any) -> Path:
+    """render() of tests/conftest.py (loaded by path: every conftest module is `conftest`)."""
+    spec = spec_from_file_location("stackyard_tests_conftest", ROOT_CONFTEST)
+    module = module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.render(dest, **answers)
+
+
+def answers_label(answers: dict[str, Any]) -> str:
+    return ",".join(f"{k}={v}" for k, v in sorted(answers.items()))
+
+
+def run(cmd: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCKER_"))}
+    return subprocess.run(cmd, cwd=cwd, env=base | env, capture_output=True, text=True, timeout=120)
+
+
+def compose(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return run([str(BIN / "docker-compose"), *args], cwd=project, **env)
+
+
+def compose_config(project: Path, *profiles: str) -> dict[str, Any]:
+    """The merged model of docker-compose.yml with these profiles, as docker compose sees it."""
+    args = [a for p in profiles for a in ("--profile", p)]
+    result = compose(project, *args, "config", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
