@@ -74,11 +74,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group(answers_key(params["answers"])))
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    """In CI (CI=true) a skipped test fails, unless its reason starts with NOT_APPLICABLE."""
-    outcome = yield
-    report = outcome.get_result()
+def _fail_skip_in_ci(report: pytest.TestReport | pytest.CollectReport) -> None:
+    """In CI (CI=true) a skip fails, unless its reason starts with NOT_APPLICABLE."""
     if os.environ.get("CI", "").lower() != "true" or not report.skipped:
         return
     if hasattr(report, "wasxfail"):
@@ -88,3 +85,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if not reason.startswith(NOT_APPLICABLE):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI (CI=true), which must not happen: {reason}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    _fail_skip_in_ci((yield).get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector):
+    _fail_skip_in_ci((yield).get_result())
