@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # opskit
 
-from opskit import answers_label, render  # noqa: E402
+from opskit import answers_label, render
 
 
 @pytest.fixture(scope="session")

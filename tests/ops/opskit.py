@@ -15,12 +15,22 @@ ROOT_CONFTEST = Path(__file__).resolve().parents[1] / "conftest.py"
 
 # Every database with and without the worker (monitoring on); other answers vary alongside.
 MONITORING_VARIANTS: dict[str, dict[str, Any]] = {
-    "postgresql-worker": dict(database="postgresql", worker=True, reverse_proxy="nginx"),
-    "postgresql": dict(database="postgresql", worker=False, vector_store="chroma", ui="none"),
-    "mongodb-worker": dict(database="mongodb", worker=True, vector_store="qdrant", ui="none"),
-    "mongodb": dict(database="mongodb", worker=False, vector_store="faiss"),
-    "none-worker": dict(database="none", worker=True, vector_store="chroma", ci="gitlab"),
-    "none": dict(database="none", worker=False, vector_store="faiss", ci="none"),
+    "postgresql-worker": {"database": "postgresql", "worker": True, "reverse_proxy": "nginx"},
+    "postgresql": {
+        "database": "postgresql",
+        "worker": False,
+        "vector_store": "chroma",
+        "ui": "none",
+    },
+    "mongodb-worker": {
+        "database": "mongodb",
+        "worker": True,
+        "vector_store": "qdrant",
+        "ui": "none",
+    },
+    "mongodb": {"database": "mongodb", "worker": False, "vector_store": "faiss"},
+    "none-worker": {"database": "none", "worker": True, "vector_store": "chroma", "ci": "gitlab"},
+    "none": {"database": "none", "worker": False, "vector_store": "faiss", "ci": "none"},
 }
 for _answers in MONITORING_VARIANTS.values():
     _answers["monitoring"] = True
@@ -40,7 +50,9 @@ def answers_label(answers: dict[str, Any]) -> str:
 
 def run(cmd: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCKER_"))}
-    return subprocess.run(cmd, cwd=cwd, env=base | env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        cmd, cwd=cwd, env=base | env, capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 def compose(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
