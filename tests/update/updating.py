@@ -21,6 +21,11 @@ def git(cwd: Path, *args: str) -> str:
     return done.stdout
 
 
+def run(cwd: Path, *command: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run a command in cwd; the caller checks returncode and shows the output."""
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+
+
 class TemplateClone:
     """A throwaway git copy of the template where tests script releases."""
 
