@@ -40,7 +40,7 @@ def script_release_1_0_0(template: TemplateClone) -> dict[str, str]:
     assert port_line, f"{api} has no published port with ${{BIND_ADDRESS}}: update this scenario"
     template.replace(api, port_line, port_line.replace("${BIND_ADDRESS:-127.0.0.1}", "0.0.0.0"))
     template.release("v1.0.0")
-    template.release_reverting_last("v1.1.0")
+    template.revert_last("v1.1.0")
     return {"ignore": ignore_lines[-1]}
 
 

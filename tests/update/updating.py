@@ -60,11 +60,11 @@ class TemplateClone:
         git(self.path, "tag", tag)
         return tag
 
-    def release_reverting_last(self, tag: str) -> str:
-        """Undo the previous commit's scripted changes (back to the snapshot) as release `tag`."""
+    def revert_last(self, tag: str | None = None) -> None:
+        """Undo the previous commit's scripted changes (back to the snapshot), tagged if asked."""
         git(self.path, "revert", "--no-edit", "HEAD")
-        git(self.path, "tag", tag)
-        return tag
+        if tag:
+            git(self.path, "tag", tag)
 
 
 def generate(template: TemplateClone, dest: Path, ref: str, **answers: Any) -> Path:
