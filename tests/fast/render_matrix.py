@@ -102,10 +102,18 @@ def _gain(uncovered: set, row: Answers, name: str, value: Any) -> int:
     )
 
 
+# Free-text answers with characters that break naive quoting in YAML, TOML, JSON and shell.
+TRICKY_TEXT: Answers = {
+    "project_name": 'Ünïcode "Quoted" App: #1',
+    "description": "Asks & answers: 'single', \"double\", #hash, {braces}, back\\slash, $HOME",
+    "author_name": "O'Brien & Søn <ops@example.com>",
+}
+
+
 def answer_sets() -> list[Answers]:
-    """One-at-a-time sets then the pairwise cover, without duplicates."""
+    """One-at-a-time sets, the pairwise cover and tricky free text, without duplicates."""
     seen, result = set(), []
-    for answers in one_at_a_time() + pairwise():
+    for answers in [*one_at_a_time(), *pairwise(), TRICKY_TEXT]:
         key = tuple(sorted(answers.items()))
         if key not in seen:
             seen.add(key)
@@ -115,4 +123,4 @@ def answer_sets() -> list[Answers]:
 
 def label(answers: Answers) -> str:
     """Short readable test id, e.g. database=postgresql-worker=True."""
-    return "-".join(f"{k}={v}" for k, v in answers.items())
+    return "-".join(f"{k}={v}" if len(str(v)) < 12 else f"{k}=(text)" for k, v in answers.items())

@@ -66,8 +66,18 @@ def tool(name: str) -> str:
     return found
 
 
+MAIN_COMPOSE = "docker-compose.yml"
+
+
 def compose_files(project: Path) -> list[Path]:
-    return sorted(project.glob("docker-compose*.yml"))
+    """The global file and the component files (docker-compose-<component>.yml)."""
+    found = [project / MAIN_COMPOSE] if (project / MAIN_COMPOSE).is_file() else []
+    return found + sorted(project.glob("docker-compose-*.yml"))
+
+
+def compose_overrides(project: Path) -> list[Path]:
+    """Override files used on top of the global one (docker-compose.<purpose>.yml)."""
+    return sorted(project.glob("docker-compose.*.yml"))
 
 
 class _AnyTagLoader(yaml.SafeLoader):
@@ -166,13 +176,19 @@ def check_data_files_parse(project: Path, answers: Answers) -> list[str]:
 
 
 def check_compose_config(project: Path, answers: Answers) -> list[str]:
+    """Each file alone, and each override file on top of the global one."""
     compose = tool("docker-compose")
+    if not (project / MAIN_COMPOSE).is_file():
+        return [f"{MAIN_COMPOSE} missing"]
+    stacks = [[p.name] for p in compose_files(project)]
+    stacks += [[MAIN_COMPOSE, p.name] for p in compose_overrides(project)]
     problems = []
-    for path in compose_files(project):
-        code, out = run([compose, "-f", path.name, "config", "-q"], cwd=project)
+    for stack in stacks:
+        args = [arg for name in stack for arg in ("-f", name)]
+        code, out = run([compose, *args, "config", "-q"], cwd=project)
         if code:
-            problems.append(f"docker compose -f {path.name} config -q: exit {code}\n{out}")
-    return problems or ([] if compose_files(project) else ["no docker-compose*.yml rendered"])
+            problems.append(f"docker compose {' '.join(args)} config -q: exit {code}\n{out}")
+    return problems
 
 
 def check_compose_structure(project: Path, answers: Answers) -> list[str]:
@@ -195,18 +211,19 @@ def check_compose_structure(project: Path, answers: Answers) -> list[str]:
         for name, where in defined.items()
         if len(where) > 1
     ]
-    main = "docker-compose.yml"
-    if main not in includes:
-        return problems + [f"{main} missing"]
-    if set(load_yaml(project / main)[0]) - {"name", "include"}:
-        problems.append(f"{main} must only have name and include")
-    reachable, todo = set(), [main]
+    if MAIN_COMPOSE not in includes:
+        return [*problems, f"{MAIN_COMPOSE} missing"]
+    if set(load_yaml(project / MAIN_COMPOSE)[0]) - {"name", "include"}:
+        problems.append(f"{MAIN_COMPOSE} must only have name and include")
+    reachable, todo = set(), [MAIN_COMPOSE]
     while todo:
         current = todo.pop()
         if current not in reachable:
             reachable.add(current)
             todo += includes.get(current, [])
-    problems += [f"{name} is not included from {main}" for name in set(includes) - reachable]
+    problems += [
+        f"{name} is not included from {MAIN_COMPOSE}" for name in set(includes) - reachable
+    ]
     return problems
 
 
@@ -353,10 +370,10 @@ def check_actionlint(project: Path, answers: Answers) -> list[str]:
 
 
 def check_compose_lint(project: Path, answers: Answers) -> list[str]:
-    if not (project / "docker-compose.yml").is_file():
-        return ["docker-compose.yml missing"]
+    if not (project / MAIN_COMPOSE).is_file():
+        return [f"{MAIN_COMPOSE} missing"]
     # It follows include:, so the global file covers every component file.
-    cmd = [tool("compose-lint"), "check", "--fail-on", "high", "-q", "docker-compose.yml"]
+    cmd = [tool("compose-lint"), "check", "--fail-on", "high", "-q", MAIN_COMPOSE]
     code, out = run(cmd, cwd=project)
     return [f"compose-lint (exit {code}):\n{out}"] if code else []
 
