@@ -1,0 +1,54 @@
+"""Add to .env the variables of .env.example it lacks, with fresh random secrets.
+
+`copier update` never rewrites .env (it holds this project's secrets), so a component turned
+on later brings its variables to .env.example only; a fresh clone has no .env at all.
+`make env` runs this script: it only appends, existing lines of .env are never changed.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+# Variables with these endings get a new random value instead of the example's.
+SECRET_ENDINGS = ("_PASSWORD", "_SECRET", "_SECRET_KEY")
+
+
+def variables(text: str) -> dict[str, str]:
+    """The KEY=value lines of an env file (comments and blank lines skipped)."""
+    found = {}
+    for line in text.splitlines():
+        key, equals, value = line.partition("=")
+        if equals and not key.lstrip().startswith("#"):
+            found[key.strip()] = value
+    return found
+
+
+def missing_lines(example: str, env: str) -> list[str]:
+    """KEY=value lines for every variable of the example that env does not set."""
+    present = variables(env)
+    lines = []
+    for key, value in variables(example).items():
+        if key not in present:
+            fresh = secrets.token_urlsafe(24) if key.endswith(SECRET_ENDINGS) else value
+            lines.append(f"{key}={fresh}")
+    return lines
+
+
+def main(root: Path) -> int:
+    env_file = root / ".env"
+    env = env_file.read_text() if env_file.exists() else ""
+    lines = missing_lines((root / ".env.example").read_text(), env)
+    if not lines:
+        print(".env already sets every variable of .env.example")
+        return 0
+    env_file.touch(mode=0o600)
+    with env_file.open("a") as out:
+        out.write(("\n" if env and not env.endswith("\n") else "") + "\n".join(lines) + "\n")
+    print("added to .env:", ", ".join(line.partition("=")[0] for line in lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path()))
