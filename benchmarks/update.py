@@ -1,0 +1,129 @@
+"""Wall time and peak memory of `copier update` on the largest stack (and on the defaults).
+
+A git clone of the template's HEAD gets two scripted releases: v1.0.0 (the last line of
+.gitignore removed) and v1.1.0 (HEAD). A project is generated from v1.0.0 and committed; each
+run updates a fresh copy of it to v1.1.0 in a separate `copier update` process (peak RSS from
+wait4()). The real repository is never tagged.
+Usage: .venv/bin/python benchmarks/update.py [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TEMPLATE = Path(__file__).resolve().parent.parent
+COPIER = Path(sys.executable).with_name("copier")
+STACKS = {
+    "defaults": {},
+    "largest": {
+        "database": "postgresql",
+        "vector_store": "pgvector",
+        "ui": "streamlit",
+        "worker": "true",
+        "reverse_proxy": "nginx",
+        "monitoring": "true",
+        "ci": "github",
+    },
+}
+GIT_ENV = {
+    **os.environ,
+    **{
+        f"GIT_{who}_{what}": value
+        for who in ("AUTHOR", "COMMITTER")
+        for what, value in (("NAME", "Benchmark"), ("EMAIL", "bench@example.com"))
+    },
+}
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, env=GIT_ENV, stdout=subprocess.DEVNULL)
+
+
+def measure(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Run cmd once: (wall seconds, peak RSS in MiB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=GIT_ENV, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status):
+        sys.exit(f"failed: {' '.join(cmd)}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def two_releases(tmp: Path) -> Path:
+    template = tmp / "template"
+    subprocess.run(["git", "clone", "-q", str(TEMPLATE), str(template)], check=True)
+    gitignore = template / "template/.gitignore"
+    lines = gitignore.read_text().splitlines(keepends=True)
+    gitignore.write_text("".join(lines[:-1]))
+    git(template, "commit", "-qam", "v1.0.0: older .gitignore")
+    git(template, "tag", "v1.0.0")
+    git(template, "revert", "--no-edit", "HEAD")
+    git(template, "tag", "v1.1.0")
+    return template
+
+
+def project_at_v1_0_0(template: Path, answers: dict[str, str], dest: Path) -> Path:
+    data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
+    subprocess.run(
+        [
+            str(COPIER),
+            "copy",
+            "-q",
+            "--defaults",
+            "--vcs-ref",
+            "v1.0.0",
+            *data,
+            str(template),
+            str(dest),
+        ],
+        check=True,
+        env=GIT_ENV,
+    )
+    git(dest, "init", "-q")
+    git(dest, "add", "-A")
+    git(dest, "commit", "-qm", "generated")
+    return dest
+
+
+def row(name: str, files: int, walls: list[float], peaks: list[float]) -> str:
+    wall = f"{statistics.median(walls):.2f} ({min(walls):.2f}-{max(walls):.2f})"
+    peak = f"{statistics.median(peaks):.0f} ({min(peaks):.0f}-{max(peaks):.0f})"
+    return f"{name:<40} {files:>5} {wall:>18} {peak:>14}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    runs = parser.parse_args().runs
+
+    print(f"{runs} runs each; median (min-max)\n")
+    print(f"{'what':<40} {'files':>5} {'wall s':>18} {'peak MiB':>14}")
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        template = two_releases(tmp)
+        for name, answers in STACKS.items():
+            original = project_at_v1_0_0(template, answers, tmp / f"{name}-v1.0.0")
+            files = sum(1 for p in original.rglob("*") if p.is_file() and ".git" not in p.parts)
+            results = []
+            for n in range(runs):
+                project = tmp / f"{name}{n}"
+                shutil.copytree(original, project, symlinks=True)
+                update = [str(COPIER), "update", "-q", "--defaults", "--vcs-ref", "v1.1.0"]
+                results.append(measure(update, cwd=project))
+                updated = (project / ".copier-answers.yml").read_text()
+                assert "_commit: v1.1.0" in updated, f"{project} was not updated"
+            label = f"copier update v1.0.0 -> v1.1.0, {name}"
+            print(row(label, files, *map(list, zip(*results, strict=True))))
+
+
+if __name__ == "__main__":
+    main()
