@@ -9,6 +9,7 @@ the same port line, so that one change is a genuine conflict; everything else mu
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -149,3 +150,14 @@ def resolve_keeping_the_team_port(path: Path) -> None:
         rb"^<<<<<<< .*?\n=======\n(.*?)^>>>>>>> .*?\n", text, re.DOTALL | re.MULTILINE
     )
     path.write_bytes(text.replace(block.group(0), block.group(1).replace(b"8000", b"8080", 1)))
+
+
+@pytest.mark.slow
+def test_the_generated_tests_still_pass_after_the_update(updated, tmp_path):
+    project = updated[0]
+    resolve_keeping_the_team_port(project / API_COMPOSE)
+    env = {"PATH": f"{BIN}:/usr/bin:/bin", "UV_PROJECT_ENVIRONMENT": str(tmp_path / "venv")}
+    tested = subprocess.run(
+        ["make", "test"], cwd=project, env=env, capture_output=True, text=True, check=False
+    )
+    assert tested.returncode == 0, tested.stdout[-3000:] + tested.stderr[-3000:]

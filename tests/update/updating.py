@@ -36,6 +36,7 @@ class TemplateClone:
         return self.path / relpath
 
     def read(self, relpath: str) -> str:
+        assert self.file(relpath).is_file(), f"the template has no {relpath}: update this scenario"
         return self.file(relpath).read_text()
 
     def write(self, relpath: str, text: str) -> None:
