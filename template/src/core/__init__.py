@@ -1,0 +1,1 @@
+"""RAG core: settings, document loading and chunking, embedders, vector stores, answerers."""

@@ -1,0 +1,23 @@
+"""A local sentence-transformers model (optional extra `local-embeddings`, imported lazily)."""
+
+from core.embedders.base import Embedder, Vectors, normalize_rows
+from core.errors import ProviderError
+
+
+class SentenceTransformerEmbedder(Embedder):
+    def __init__(self, model_name: str) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise ProviderError(
+                "EMBEDDER=sentence-transformers needs the optional dependencies: "
+                "uv pip install -r pyproject.toml --extra local-embeddings"
+            ) from None
+        self._model = SentenceTransformer(model_name, device="cpu")
+        dim = self._model.get_sentence_embedding_dimension()
+        if dim is None:
+            raise ProviderError(f"{model_name} does not report its embedding dimension")
+        self.dim = dim
+
+    def embed(self, texts: list[str]) -> Vectors:
+        return normalize_rows(self._model.encode(texts, batch_size=32, convert_to_numpy=True))

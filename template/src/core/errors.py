@@ -1,0 +1,21 @@
+"""Errors the API and the worker turn into clear answers (never a 500 for bad input)."""
+
+
+class IngestError(Exception):
+    """A document could not be ingested because of its content; nothing was stored."""
+
+
+class UnsupportedFileType(IngestError):
+    """The file type is not one of the supported types."""
+
+
+class DocumentTooLarge(IngestError):
+    """The document is larger than MAX_UPLOAD_BYTES."""
+
+
+class EmptyDocument(IngestError):
+    """The document holds no text, or its text cannot be decoded."""
+
+
+class ProviderError(Exception):
+    """An embedding or answering provider failed (unreachable, bad answer)."""
