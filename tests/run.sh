@@ -11,7 +11,8 @@ say() { printf '==> %s\n' "$*"; }
 
 # 1. System packages, only those missing.
 declare -A APT=([git]=git [redis-server]=redis-server [chromium]=chromium
-  [chromedriver]=chromium-driver [promtool]=prometheus [node]=nodejs [npm]=npm)
+  [chromedriver]=chromium-driver [promtool]=prometheus [node]=nodejs [npm]=npm
+  [make]=make)
 missing=()
 for cmd in "${!APT[@]}"; do
   command -v "$cmd" >/dev/null || missing+=("${APT[$cmd]}")

@@ -8,7 +8,8 @@ from pathlib import Path
 from updating import commit_all, generate, run, update
 from updating import variables as env_variables
 
-COPIER = Path(sys.executable).parent / "copier"  # the pinned dev copier: no download in tests
+BIN = Path(sys.executable).parent
+COPIER = BIN / "copier"  # the pinned dev copier: no download in tests
 
 
 def make(project: Path, target: str):
@@ -37,7 +38,7 @@ def test_make_env_adds_the_secrets_of_a_component_turned_on_later(template_clone
     project = generate(template_clone, tmp_path / "project", tag, monitoring=False)
     env = (project / ".env").read_bytes()
     update(project, monitoring=True)
-    compose = ["docker", "compose", "--profile", "monitoring", "config", "-q"]
+    compose = [BIN / "docker-compose", "--profile", "monitoring", "config", "-q"]
 
     refused = run(project, *compose)
     assert refused.returncode != 0 and "GRAFANA_ADMIN_PASSWORD" in refused.stderr

@@ -133,7 +133,7 @@ def test_hook_refuses_the_conflict_then_the_resolved_project_checks_clean(update
     for command in (["ruff", "check", "."], ["ruff", "format", "--check", "."]):
         checked = run(project, BIN / command[0], *command[1:])
         assert checked.returncode == 0, checked.stdout + checked.stderr
-    compose = ["docker", "compose", "-f", "docker-compose.yml"]
+    compose = [BIN / "docker-compose", "-f", "docker-compose.yml"]
     services = run(project, *compose, "config", "--services")
     assert services.returncode == 0, services.stderr
     assert {"api", "mailpit"} <= set(services.stdout.split())
