@@ -227,6 +227,29 @@ def check_compose_structure(project: Path, answers: Answers) -> list[str]:
     return problems
 
 
+def check_component_layout(project: Path, answers: Answers) -> list[str]:
+    """docker-compose-<c>.yml <-> docker/<c>/ with a README.md; src/<c> built by docker/<c>/."""
+    problems = []
+    files_of = {
+        p.name.removeprefix("docker-compose-").removesuffix(".yml") for p in compose_files(project)
+    }
+    folders = {p.name for p in (project / "docker").glob("*") if p.is_dir()}
+    for name in sorted((files_of - {MAIN_COMPOSE.removesuffix(".yml")}) | folders):
+        if name not in folders:
+            problems.append(f"docker-compose-{name}.yml has no docker/{name}/ folder")
+        elif not (project / "docker" / name / "README.md").is_file():
+            problems.append(f"docker/{name}/README.md missing")
+        if name not in files_of:
+            problems.append(f"docker/{name}/ has no docker-compose-{name}.yml")
+    for src in sorted(p for p in (project / "src").glob("*") if p.is_dir()):
+        built = (project / "docker" / src.name / "Dockerfile").is_file()
+        if src.name in files_of and not built:
+            problems.append(
+                f"src/{src.name} is a service but docker/{src.name}/Dockerfile is missing"
+            )
+    return problems
+
+
 # Component -> when it is chosen, the paths it owns and strings only it uses. Lowercase strings
 # match case-insensitively in contents and paths; others (env var names) exactly.
 Marker = tuple[str, Callable[[Answers], bool], list[str], list[str]]

@@ -68,6 +68,10 @@ DEFECTS: dict[str, tuple[Callable[[Path], None], str]] = {
     "compose_config": (bad_compose_file, "colour"),
     "compose_structure": (duplicate_service, "service 'twin' defined in several files"),
     "components": (unwanted_worker, "worker not chosen but src/worker exists"),
+    "component_layout": (
+        lambda p: write(p, "docker/extra/Dockerfile", "FROM x:1\n"),
+        "docker/extra/README.md missing",
+    ),
     "hadolint": (lambda p: write(p, "docker/x/Dockerfile", "FROM debian\nCMD true\n"), "DL3006"),
     "shellcheck": (lambda p: write(p, "bin/run", "#!/usr/bin/env bash\necho $1\n"), "SC2086"),
     "ruff": (lambda p: write(p, "src/bad.py", "import os\nx=1\n"), "F401"),
