@@ -8,6 +8,7 @@ the same port line, so that one change is a genuine conflict; everything else mu
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -156,7 +157,11 @@ def resolve_keeping_the_team_port(path: Path) -> None:
 def test_the_generated_tests_still_pass_after_the_update(updated, tmp_path):
     project = updated[0]
     resolve_keeping_the_team_port(project / API_COMPOSE)
-    env = {"PATH": f"{BIN}:/usr/bin:/bin", "UV_PROJECT_ENVIRONMENT": str(tmp_path / "venv")}
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}:{os.environ['PATH']}",
+        "UV_PROJECT_ENVIRONMENT": str(tmp_path / "venv"),
+    }
     tested = subprocess.run(
         ["make", "test"], cwd=project, env=env, capture_output=True, text=True, check=False
     )
