@@ -11,8 +11,9 @@ import secrets
 import sys
 from pathlib import Path
 
-# Variables with these endings get a new random value instead of the example's.
-SECRET_ENDINGS = ("_PASSWORD", "_SECRET", "_SECRET_KEY")
+# Variables named like this get a new random value instead of the example's (API keys and
+# tokens of outside services are copied from the example: you provide those).
+GENERATED_SECRET_WORDS = ("PASSWORD", "SECRET")
 
 
 def variables(text: str) -> dict[str, str]:
@@ -31,7 +32,8 @@ def missing_lines(example: str, env: str) -> list[str]:
     lines = []
     for key, value in variables(example).items():
         if key not in present:
-            fresh = secrets.token_urlsafe(24) if key.endswith(SECRET_ENDINGS) else value
+            generated = any(word in key for word in GENERATED_SECRET_WORDS)
+            fresh = secrets.token_urlsafe(24) if generated else value
             lines.append(f"{key}={fresh}")
     return lines
 
