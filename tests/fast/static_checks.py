@@ -140,6 +140,109 @@ def check_no_empty_files(project: Path, answers: Answers) -> list[str]:
     ]
 
 
+def check_whitespace(project: Path, answers: Answers) -> list[str]:
+    """What Jinja blocks leave behind: trailing spaces, runs of blank lines, bad file ends."""
+    problems = []
+    for path, text in text_files(project):
+        name = rel(project, path)
+        if not text:
+            continue
+        if not text.endswith("\n") or text.endswith("\n\n"):
+            problems.append(f"{name}: must end with exactly one newline")
+        blank_run = 0
+        for number, line in enumerate(text.split("\n"), 1):
+            if line != line.rstrip():
+                problems.append(f"{name}:{number}: trailing whitespace")
+            blank_run = blank_run + 1 if not line.strip() else 0
+            if blank_run == 3:
+                problems.append(f"{name}:{number}: more than two blank lines in a row")
+    return problems
+
+
+YAMLLINT_CONFIG = """
+extends: default
+rules:
+  document-start: disable
+  line-length: disable
+  truthy: {allowed-values: ["true", "false"], check-keys: false}
+  comments: {min-spaces-from-content: 1}
+"""
+
+
+def check_yamllint(project: Path, answers: Answers) -> list[str]:
+    """Errors only (duplicate keys, indentation, syntax...): PyYAML silently keeps the last of
+    two duplicate keys, compose too."""
+    found = [str(p) for p in files(project) if p.suffix in (".yml", ".yaml")]
+    if not found:
+        return []
+    cmd = [tool("yamllint"), "--no-warnings", "-f", "parsable", "-d", YAMLLINT_CONFIG, *found]
+    code, out = run(cmd, cwd=project)
+    return [f"yamllint:\n{out}"] if code else []
+
+
+TOP_LEVEL = [
+    ".copier-answers.yml",
+    ".env",
+    ".env.example",
+    ".gitignore",
+    ".dockerignore",
+    "README.md",
+    "pyproject.toml",
+    "Makefile",
+    "docker-compose.yml",
+    "tests",
+    "src",
+    "docker",
+]
+
+
+def check_top_level_layout(project: Path, answers: Answers) -> list[str]:
+    return [f"{name} missing" for name in TOP_LEVEL if not (project / name).exists()]
+
+
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|_KEY$")
+
+
+def env_values(path: Path) -> dict[str, str]:
+    values = {}
+    for line in path.read_text().splitlines():
+        if "=" in line and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def check_secrets(project: Path, answers: Answers) -> list[str]:
+    """.env is ignored by git and Docker, documented by .env.example, and its generated secrets
+    are strong and appear in no other file."""
+    env, example = project / ".env", project / ".env.example"
+    if not env.is_file() or not example.is_file():
+        return [".env or .env.example missing"]
+    problems = []
+    for ignore_file in (".gitignore", ".dockerignore"):
+        path = project / ignore_file
+        lines = path.read_text().splitlines() if path.is_file() else []
+        if not {".env", "/.env", ".env*", "**/.env"} & {line.strip() for line in lines}:
+            problems.append(f"{ignore_file} does not ignore .env")
+    documented = env_values(example)
+    secrets = {}
+    for key, value in env_values(env).items():
+        if key not in documented:
+            problems.append(f".env sets {key}, which .env.example does not document")
+        if SECRET_NAME.search(key) and value:
+            secrets[key] = value
+            if len(value) < 16:
+                problems.append(f".env: {key} is shorter than 16 characters")
+    for path, text in text_files(project):
+        if path != env:
+            problems += [
+                f"{rel(project, path)} contains the value of {key} from .env"
+                for key, value in secrets.items()
+                if value in text
+            ]
+    return problems
+
+
 def check_answers_file(project: Path, answers: Answers) -> list[str]:
     path = project / ANSWERS_FILE
     if not path.is_file():

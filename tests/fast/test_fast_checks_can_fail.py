@@ -56,6 +56,12 @@ def privileged_service(project: Path) -> None:
     only_include(project, "docker-compose-bad.yml")
 
 
+def leaked_secret(project: Path) -> None:
+    write(project, ".env", "DEMO_PASSWORD=0123456789abcdef0123\n")
+    write(project, ".env.example", "DEMO_PASSWORD=\n")
+    write(project, "docker-compose-x.yml", "# DEMO_PASSWORD=0123456789abcdef0123\n")
+
+
 # check -> (defect injected into a clean copy of a rendered project, text the report must contain)
 DEFECTS: dict[str, tuple[Callable[[Path], None], str]] = {
     "no_jinja_residue": (lambda p: write(p, "README.md", "# {{ project_name }}\n"), "README.md:1"),
@@ -68,6 +74,10 @@ DEFECTS: dict[str, tuple[Callable[[Path], None], str]] = {
     "compose_config": (bad_compose_file, "colour"),
     "compose_structure": (duplicate_service, "service 'twin' defined in several files"),
     "components": (unwanted_worker, "worker not chosen but src/worker exists"),
+    "whitespace": (lambda p: write(p, "notes.txt", "a \n\n\n\nb\n"), "notes.txt:1: trailing"),
+    "yamllint": (lambda p: write(p, "conf/x.yml", "a: 1\nb: 2\na: 3\n"), "key-duplicates"),
+    "top_level_layout": (lambda p: (p / "Makefile").unlink(missing_ok=True), "Makefile missing"),
+    "secrets": (leaked_secret, "contains the value of"),
     "component_layout": (
         lambda p: write(p, "docker/extra/Dockerfile", "FROM x:1\n"),
         "docker/extra/README.md missing",
