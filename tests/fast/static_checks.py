@@ -330,6 +330,45 @@ def check_compose_structure(project: Path, answers: Answers) -> list[str]:
     return problems
 
 
+IMAGE_FROM_VARIABLE = re.compile(r"^\$\{[A-Z][A-Z0-9_]*_IMAGE:-[^}]+\}$")
+BOUND_PORT = re.compile(r"^\$\{BIND_ADDRESS:-127\.0\.0\.1\}:")
+FROM_LINE = re.compile(
+    r"^FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?", re.IGNORECASE | re.MULTILINE
+)
+
+
+def check_compose_conventions(project: Path, answers: Answers) -> list[str]:
+    """docs/architecture.md: third-party images overridable from .env, built images never
+    pulled, published ports on BIND_ADDRESS (override files only adjust these services)."""
+    problems = []
+    for path in compose_files(project):
+        for name, service in ((load_yaml(path)[0] or {}).get("services") or {}).items():
+            where = f"{path.name}: service {name}"
+            if "build" in service:
+                if service.get("pull_policy") != "build":
+                    problems.append(f"{where} is built but lacks pull_policy: build")
+            elif not IMAGE_FROM_VARIABLE.match(str(service.get("image", ""))):
+                problems.append(f"{where}: image {service.get('image')!r} is not ${{X_IMAGE:-...}}")
+            for port in service.get("ports") or []:
+                published = f"{port.get('host_ip', '')}:" if isinstance(port, dict) else str(port)
+                if not BOUND_PORT.match(published):
+                    problems.append(f"{where}: port {port!r} not bound to ${{BIND_ADDRESS:-...}}")
+    return problems
+
+
+def check_base_images_overridable(project: Path, answers: Answers) -> list[str]:
+    """Every FROM names a build argument (e.g. PYTHON_IMAGE) or an earlier stage, so a team
+    behind a private registry can point it at its mirror."""
+    problems = []
+    for path in dockerfiles(project):
+        stages: set[str] = set()
+        for image, stage in FROM_LINE.findall(path.read_text()):
+            if not image.startswith("$") and image not in stages:
+                problems.append(f"{rel(project, path)}: FROM {image} is not a build argument")
+            stages.add(stage)
+    return problems
+
+
 def check_component_layout(project: Path, answers: Answers) -> list[str]:
     """docker-compose-<c>.yml <-> docker/<c>/ with a README.md; src/<c> built by docker/<c>/."""
     problems = []

@@ -62,6 +62,10 @@ def leaked_secret(project: Path) -> None:
     write(project, "docker-compose-x.yml", "# DEMO_PASSWORD=0123456789abcdef0123\n")
 
 
+def hard_coded_image(project: Path) -> None:
+    write(project, "docker-compose-x.yml", "services:\n  x:\n    image: postgres:18\n")
+
+
 # check -> (defect injected into a clean copy of a rendered project, text the report must contain)
 DEFECTS: dict[str, tuple[Callable[[Path], None], str]] = {
     "no_jinja_residue": (lambda p: write(p, "README.md", "# {{ project_name }}\n"), "README.md:1"),
@@ -74,6 +78,11 @@ DEFECTS: dict[str, tuple[Callable[[Path], None], str]] = {
     "compose_config": (bad_compose_file, "colour"),
     "compose_structure": (duplicate_service, "service 'twin' defined in several files"),
     "components": (unwanted_worker, "worker not chosen but src/worker exists"),
+    "compose_conventions": (hard_coded_image, "image 'postgres:18' is not"),
+    "base_images_overridable": (
+        lambda p: write(p, "docker/x/Dockerfile", "FROM python:3.11-slim\n"),
+        "FROM python:3.11-slim is not a build argument",
+    ),
     "whitespace": (lambda p: write(p, "notes.txt", "a \n\n\n\nb\n"), "notes.txt:1: trailing"),
     "yamllint": (lambda p: write(p, "conf/x.yml", "a: 1\nb: 2\na: 3\n"), "key-duplicates"),
     "top_level_layout": (lambda p: (p / "Makefile").unlink(missing_ok=True), "Makefile missing"),
