@@ -34,8 +34,12 @@ class ExtractiveAnswerer(Answerer):
         if not scored:
             return Answer(answer=NO_MATCH, citations=[])
         best = sorted(scored, key=lambda item: (-item[0], -item[1], item[2]))
+        # Sentences sharing less than half as many words as the best one are left out.
+        threshold = (best[0][0] + 1) // 2
         chosen: list[tuple[int, str]] = []
-        for _, _, rank, sentence in best:
+        for overlap, _, rank, sentence in best:
+            if overlap < threshold:
+                break
             if sentence not in (text for _, text in chosen):
                 chosen.append((rank, sentence))
             if len(chosen) == self.max_sentences:

@@ -1,0 +1,1 @@
+"""Tests of the project: run them with `uv run pytest`."""

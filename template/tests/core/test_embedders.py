@@ -1,0 +1,107 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.embedders import make_embedder
+from core.embedders.hashing import HashingEmbedder
+from core.embedders.openai import OpenAIEmbedder
+from core.errors import ProviderError
+from core.openai_client import make_client
+from core.settings import Settings
+from tests.core.conftest import OpenAIServer
+
+
+def test_hashing_vectors_have_the_dimension_and_unit_length() -> None:
+    vectors = HashingEmbedder(64).embed(["one text", "another, longer text here", ""])
+    assert vectors.shape == (3, 64)
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors[:2], axis=1), 1.0, rtol=1e-5)
+    assert not vectors[2].any()  # no words, no direction
+
+
+def test_hashing_is_lexical_texts_sharing_words_are_closer() -> None:
+    embedder = HashingEmbedder(384)
+    query, same_words, other_words = embedder.embed(
+        ["overdue invoice reminder", "send a reminder for the overdue invoice", "late bills"]
+    )
+    assert float(query @ same_words) > 0.3
+    assert float(query @ same_words) > float(query @ other_words)
+
+
+def test_hashing_is_the_same_in_another_process() -> None:
+    """Vectors stored by one process must match queries embedded by another."""
+    code = (
+        "from core.embedders.hashing import HashingEmbedder;"
+        "print(HashingEmbedder(32).embed(['stable across processes']).tolist())"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    other = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    here = HashingEmbedder(32).embed(["stable across processes"]).tolist()
+    np.testing.assert_allclose(json.loads(other), here, rtol=1e-6)
+
+
+def test_default_embedder_is_hashing() -> None:
+    assert isinstance(make_embedder(Settings(_env_file=None, embedding_dim=16)), HashingEmbedder)
+
+
+def test_sentence_transformers_without_the_package_says_how_to_install() -> None:
+    try:
+        import sentence_transformers  # noqa: F401
+    except ImportError:
+        settings = Settings(_env_file=None, embedder="sentence-transformers")
+        with pytest.raises(ProviderError, match="local-embeddings"):
+            make_embedder(settings)
+    else:
+        pytest.skip("not applicable here: sentence-transformers is installed")
+
+
+def openai_settings(server: OpenAIServer, **values: object) -> Settings:
+    return Settings(
+        _env_file=None,
+        embedder="openai",
+        answerer="openai",
+        openai_base_url=server.url,
+        openai_api_key="test-key",
+        embedding_model="test-embedding",
+        embedding_dim=server.dim,
+        **values,
+    )
+
+
+def test_openai_embedder_calls_the_endpoint(openai_server: OpenAIServer) -> None:
+    embedder = make_embedder(openai_settings(openai_server))
+    assert isinstance(embedder, OpenAIEmbedder)
+    vectors = embedder.embed(["abc", "hello world"])
+    assert vectors.shape == (2, openai_server.dim)
+    # Rows follow the "index" of the answer, not its order; each row is unit length.
+    assert vectors[0, 0] < vectors[1, 0]
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
+    request = openai_server.requests[0]
+    assert request["path"] == "/v1/embeddings"
+    assert request["body"] == {"model": "test-embedding", "input": ["abc", "hello world"]}
+    assert request["headers"]["Authorization"] == "Bearer test-key"
+
+
+def test_openai_embedder_batches_large_inputs(openai_server: OpenAIServer) -> None:
+    embedder = make_embedder(openai_settings(openai_server))
+    assert embedder.embed([f"text {i}" for i in range(150)]).shape == (150, openai_server.dim)
+    assert [len(r["body"]["input"]) for r in openai_server.requests] == [64, 64, 22]
+
+
+def test_openai_embedder_reports_a_failing_endpoint(openai_server: OpenAIServer) -> None:
+    openai_server.fail_with = 503
+    with pytest.raises(ProviderError, match="503"):
+        make_embedder(openai_settings(openai_server)).embed(["x"])
+
+
+def test_openai_embedder_refuses_vectors_of_another_size(openai_server: OpenAIServer) -> None:
+    embedder = OpenAIEmbedder(make_client(openai_settings(openai_server)), "m", dim=4)
+    with pytest.raises(ProviderError, match="EMBEDDING_DIM"):
+        embedder.embed(["x"])

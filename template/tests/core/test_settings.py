@@ -1,0 +1,54 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core.settings import EmbedderName, Settings, SettingsError, load_settings
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def test_defaults_need_no_model_and_no_key(settings_env: dict[str, str]) -> None:
+    settings = Settings(_env_file=None, **{k.lower(): v for k, v in settings_env.items()})
+    assert settings.embedder is EmbedderName.HASHING
+    assert settings.openai_api_key is None
+    assert settings.chunk_overlap < settings.chunk_size
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("CHUNK_SIZE", "many", "CHUNK_SIZE: Input should be a valid integer"),
+        ("CHUNK_SIZE", "10", "CHUNK_SIZE: Input should be greater than or equal to 100"),
+        ("CHUNK_OVERLAP", "400", "CHUNK_OVERLAP must be smaller than CHUNK_SIZE"),
+        ("EMBEDDER", "word2vec", "EMBEDDER: Input should be 'hashing'"),
+        ("ANSWERER", "oracle", "ANSWERER: Input should be 'extractive' or 'openai'"),
+        ("MAX_UPLOAD_BYTES", "0", "MAX_UPLOAD_BYTES: Input should be greater than 0"),
+        ("OPENAI_BASE_URL", "not a url", "OPENAI_BASE_URL: Input should be a valid URL"),
+        ("COLLECTION", "a b", "COLLECTION: String should match pattern"),
+    ],
+)
+def test_a_bad_value_is_named(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    assert message in str(error.value)
+
+
+def test_a_bad_value_stops_the_program_with_one_line(settings_env: dict[str, str]) -> None:
+    env = {**os.environ, **settings_env, "CHUNK_SIZE": "huge", "PYTHONPATH": str(SRC)}
+    result = subprocess.run(
+        [sys.executable, "-c", "from core.settings import load_settings; load_settings()"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "invalid settings: CHUNK_SIZE: Input should be a valid integer, "
+        "unable to parse string as an integer"
+    ]
