@@ -19,7 +19,8 @@ MAKE_VARIANTS: dict[str, dict[str, Any]] = MONITORING_VARIANTS | {
 VARIANTS = pytest.mark.parametrize("variant", MAKE_VARIANTS)
 EVERYWHERE = {
     "help", "up", "down", "build", "logs", "ps", "status", "health", "shell-%", "ingest", "backup",
-    "restore", "clean", "install", "dev", "test", "lint", "format", "watch",
+    "restore", "clean", "install", "dev", "test", "lint", "format", "watch", "env", "update",
+    "check-update",
 }  # fmt: skip
 
 
