@@ -36,16 +36,11 @@ def built_components(answers: dict[str, Any]) -> list[str]:
 
 
 def service_images(answers: dict[str, Any]) -> set[str]:
-    """The first word of the image of each service the tests need."""
+    """Images of the service containers the tests need (PostgreSQL, Chroma and Qdrant are
+    started by the generated tests themselves)."""
     images = set()
-    if answers["database"] == "postgresql":
-        images.add("pgvector/pgvector")
     if answers["database"] == "mongodb":
         images.add("mongo")
-    if answers["vector_store"] in ("chroma", "qdrant"):
-        images.add(
-            {"chroma": "chromadb/chroma", "qdrant": "qdrant/qdrant"}[answers["vector_store"]]
-        )
     if answers["worker"]:
         images.add("redis")
     return images
