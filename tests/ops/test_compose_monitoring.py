@@ -1,0 +1,118 @@
+"""docker-compose-monitoring.yml as `docker compose config` sees it (no engine needed): the
+profile, networks, the one published port, secrets from .env and the compose conventions."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from opskit import MONITORING_VARIANTS, compose, compose_config
+
+VARIANTS = pytest.mark.parametrize("variant", MONITORING_VARIANTS)
+
+
+def monitoring_services(variant: str) -> set[str]:
+    answers = MONITORING_VARIANTS[variant]
+    services = {"prometheus", "grafana", "node-exporter"}
+    if answers["database"] != "none":
+        services.add("db-exporter")
+    if answers["worker"]:
+        services.add("redis-exporter")
+    return services
+
+
+def env_file(project: Path) -> dict[str, str]:
+    lines = (project / ".env").read_text().splitlines()
+    pairs = (line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
+    return {key.strip(): value for key, value in pairs}
+
+
+@VARIANTS
+def test_monitoring_only_with_its_profile(rendered, variant):
+    project = rendered(**MONITORING_VARIANTS[variant])
+    without = set(compose_config(project)["services"])
+    with_profile = compose_config(project, "monitoring")["services"]
+    assert not without & monitoring_services(variant)
+    assert set(with_profile) - without == monitoring_services(variant)
+    for name in monitoring_services(variant):
+        assert with_profile[name]["profiles"] == ["monitoring"], name
+
+
+@VARIANTS
+def test_networks_and_the_one_published_port(rendered, variant):
+    model = compose_config(rendered(**MONITORING_VARIANTS[variant]), "monitoring")
+    assert model["networks"]["backend"]["internal"] is True
+    for name in monitoring_services(variant):
+        service = model["services"][name]
+        networks = set(service["networks"])
+        if name == "grafana":
+            assert networks == {"backend", "frontend"}
+            [port] = service["ports"]
+            assert (port["host_ip"], port["target"], port["published"]) == (
+                "127.0.0.1",
+                3000,
+                "3000",
+            )
+        else:
+            assert networks == {"backend"}, name
+            assert not service.get("ports"), f"{name} publishes a port"
+
+
+@VARIANTS
+def test_scrape_targets_are_services(rendered, variant):
+    project = rendered(**MONITORING_VARIANTS[variant])
+    services = set(compose_config(project, "monitoring")["services"])
+    config = yaml.safe_load((project / "docker/monitoring/prometheus.yml").read_text())
+    hosts = {
+        target.split(":")[0]
+        for job in config["scrape_configs"]
+        for static in job["static_configs"]
+        for target in static["targets"]
+    }
+    assert hosts - {"localhost"} <= services
+
+
+@VARIANTS
+def test_grafana_secured_by_the_projects_password(rendered, variant):
+    project = rendered(**MONITORING_VARIANTS[variant])
+    grafana = compose_config(project, "monitoring")["services"]["grafana"]
+    environment = grafana["environment"]
+    assert environment["GF_AUTH_ANONYMOUS_ENABLED"] == "false"
+    assert environment["GF_USERS_ALLOW_SIGN_UP"] == "false"
+    password = env_file(project)["GRAFANA_ADMIN_PASSWORD"]
+    assert len(password) >= 16 and environment["GF_SECURITY_ADMIN_PASSWORD"] == password
+
+
+def test_a_missing_grafana_password_stops_compose(rendered, tmp_path):
+    project = shutil.copytree(rendered(**MONITORING_VARIANTS["none"]), tmp_path / "project")
+    env = project / ".env"
+    lines = env.read_text().splitlines()
+    env.write_text("\n".join(x for x in lines if not x.startswith("GRAFANA_ADMIN_PASSWORD")))
+    result = compose(project, "--profile", "monitoring", "config", "-q")
+    assert result.returncode != 0
+    assert "GRAFANA_ADMIN_PASSWORD must be set in .env" in result.stderr
+
+
+@VARIANTS
+def test_compose_conventions(rendered, variant):
+    project = rendered(**MONITORING_VARIANTS[variant])
+    services = compose_config(project, "monitoring")["services"]
+    for name in monitoring_services(variant):
+        service = services[name]
+        assert service["restart"] == "unless-stopped", name
+        assert "no-new-privileges:true" in service["security_opt"], name
+        assert service["cap_drop"] == ["ALL"], name
+        assert service["deploy"]["resources"]["limits"]["memory"], name
+        assert service["logging"]["options"]["max-size"], name
+        assert service["image"].startswith(
+            ("prom/", "grafana/", "quay.io/", "percona/", "oliver006/")
+        )
+        for mount in service.get("volumes", []):
+            if mount["type"] == "bind":
+                assert mount["read_only"], f"{name}: {mount['source']} is writable"
+                assert Path(mount["source"]).exists(), f"{name}: {mount['source']} missing"
+        test = " ".join(service.get("healthcheck", {}).get("test", []))
+        expected = {"prometheus": "promtool check ready", "grafana": "curl"}.get(name)
+        assert (expected in test) if expected else not test, f"{name}: healthcheck {test!r}"
