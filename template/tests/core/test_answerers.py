@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 import pytest
 
 from core.answerers import make_answerer
@@ -8,6 +10,8 @@ from core.errors import ProviderError
 from core.models import Hit
 from core.settings import Settings
 from tests.core.conftest import OpenAIServer
+
+MakeSettings = Callable[..., Settings]
 
 HITS = [
     Hit(
@@ -56,21 +60,21 @@ def test_extractive_answer_without_a_match_says_so() -> None:
     assert (answer.answer, answer.citations) == (NO_MATCH, [])
 
 
-def test_default_answerer_is_extractive() -> None:
-    assert isinstance(make_answerer(Settings(_env_file=None)), ExtractiveAnswerer)
+def test_default_answerer_is_extractive(make_settings: MakeSettings) -> None:
+    assert isinstance(make_answerer(make_settings()), ExtractiveAnswerer)
 
 
-def openai_answerer(server: OpenAIServer) -> OpenAIAnswerer:
-    settings = Settings(
-        _env_file=None, answerer="openai", openai_base_url=server.url, chat_model="test-chat"
-    )
+def openai_answerer(make_settings: MakeSettings, server: OpenAIServer) -> OpenAIAnswerer:
+    settings = make_settings(answerer="openai", openai_base_url=server.url, chat_model="test-chat")
     answerer = make_answerer(settings)
     assert isinstance(answerer, OpenAIAnswerer)
     return answerer
 
 
-def test_openai_answerer_sends_numbered_sources(openai_server: OpenAIServer) -> None:
-    answer = openai_answerer(openai_server).answer("When are tides highest?", HITS)
+def test_openai_answerer_sends_numbered_sources(
+    make_settings: MakeSettings, openai_server: OpenAIServer
+) -> None:
+    answer = openai_answerer(make_settings, openai_server).answer("When are tides highest?", HITS)
     assert answer.answer == "The answer is in [1]."
     assert answer.citations == HITS
     body = openai_server.requests[0]["body"]
@@ -82,12 +86,16 @@ def test_openai_answerer_sends_numbered_sources(openai_server: OpenAIServer) -> 
     assert "Authorization" not in openai_server.requests[0]["headers"]  # no key configured
 
 
-def test_openai_answerer_does_not_call_without_sources(openai_server: OpenAIServer) -> None:
-    assert openai_answerer(openai_server).answer("anything", []).answer == NO_MATCH
+def test_openai_answerer_does_not_call_without_sources(
+    make_settings: MakeSettings, openai_server: OpenAIServer
+) -> None:
+    assert openai_answerer(make_settings, openai_server).answer("anything", []).answer == NO_MATCH
     assert openai_server.requests == []
 
 
-def test_openai_answerer_reports_a_failing_endpoint(openai_server: OpenAIServer) -> None:
+def test_openai_answerer_reports_a_failing_endpoint(
+    make_settings: MakeSettings, openai_server: OpenAIServer
+) -> None:
     openai_server.fail_with = 500
     with pytest.raises(ProviderError, match="chat endpoint failed"):
-        openai_answerer(openai_server).answer("question", HITS)
+        openai_answerer(make_settings, openai_server).answer("question", HITS)

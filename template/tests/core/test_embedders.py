@@ -2,6 +2,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,8 @@ from core.errors import ProviderError
 from core.openai_client import make_client
 from core.settings import Settings
 from tests.core.conftest import OpenAIServer
+
+MakeSettings = Callable[..., Settings]
 
 
 def test_hashing_vectors_have_the_dimension_and_unit_length() -> None:
@@ -47,36 +50,38 @@ def test_hashing_is_the_same_in_another_process() -> None:
     np.testing.assert_allclose(json.loads(other), here, rtol=1e-6)
 
 
-def test_default_embedder_is_hashing() -> None:
-    assert isinstance(make_embedder(Settings(_env_file=None, embedding_dim=16)), HashingEmbedder)
+def test_default_embedder_is_hashing(make_settings: MakeSettings) -> None:
+    assert isinstance(make_embedder(make_settings(embedding_dim=16)), HashingEmbedder)
 
 
-def test_sentence_transformers_without_the_package_says_how_to_install() -> None:
+def test_sentence_transformers_without_the_package_says_how_to_install(
+    make_settings: MakeSettings,
+) -> None:
     try:
         import sentence_transformers  # noqa: F401
     except ImportError:
-        settings = Settings(_env_file=None, embedder="sentence-transformers")
+        settings = make_settings(embedder="sentence-transformers")
         with pytest.raises(ProviderError, match="local-embeddings"):
             make_embedder(settings)
     else:
         pytest.skip("not applicable here: sentence-transformers is installed")
 
 
-def openai_settings(server: OpenAIServer, **values: object) -> Settings:
-    return Settings(
-        _env_file=None,
+def openai_settings(make_settings: MakeSettings, server: OpenAIServer) -> Settings:
+    return make_settings(
         embedder="openai",
         answerer="openai",
         openai_base_url=server.url,
         openai_api_key="test-key",
         embedding_model="test-embedding",
         embedding_dim=server.dim,
-        **values,
     )
 
 
-def test_openai_embedder_calls_the_endpoint(openai_server: OpenAIServer) -> None:
-    embedder = make_embedder(openai_settings(openai_server))
+def test_openai_embedder_calls_the_endpoint(
+    make_settings: MakeSettings, openai_server: OpenAIServer
+) -> None:
+    embedder = make_embedder(openai_settings(make_settings, openai_server))
     assert isinstance(embedder, OpenAIEmbedder)
     vectors = embedder.embed(["abc", "hello world"])
     assert vectors.shape == (2, openai_server.dim)
@@ -89,19 +94,27 @@ def test_openai_embedder_calls_the_endpoint(openai_server: OpenAIServer) -> None
     assert request["headers"]["Authorization"] == "Bearer test-key"
 
 
-def test_openai_embedder_batches_large_inputs(openai_server: OpenAIServer) -> None:
-    embedder = make_embedder(openai_settings(openai_server))
+def test_openai_embedder_batches_large_inputs(
+    make_settings: MakeSettings, openai_server: OpenAIServer
+) -> None:
+    embedder = make_embedder(openai_settings(make_settings, openai_server))
     assert embedder.embed([f"text {i}" for i in range(150)]).shape == (150, openai_server.dim)
     assert [len(r["body"]["input"]) for r in openai_server.requests] == [64, 64, 22]
 
 
-def test_openai_embedder_reports_a_failing_endpoint(openai_server: OpenAIServer) -> None:
+def test_openai_embedder_reports_a_failing_endpoint(
+    make_settings: MakeSettings, openai_server: OpenAIServer
+) -> None:
     openai_server.fail_with = 503
     with pytest.raises(ProviderError, match="503"):
-        make_embedder(openai_settings(openai_server)).embed(["x"])
+        make_embedder(openai_settings(make_settings, openai_server)).embed(["x"])
 
 
-def test_openai_embedder_refuses_vectors_of_another_size(openai_server: OpenAIServer) -> None:
-    embedder = OpenAIEmbedder(make_client(openai_settings(openai_server)), "m", dim=4)
+def test_openai_embedder_refuses_vectors_of_another_size(
+    make_settings: MakeSettings, openai_server: OpenAIServer
+) -> None:
+    embedder = OpenAIEmbedder(
+        make_client(openai_settings(make_settings, openai_server)), "m", dim=4
+    )
     with pytest.raises(ProviderError, match="EMBEDDING_DIM"):
         embedder.embed(["x"])

@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,8 @@ from core.settings import EmbedderName, Settings, SettingsError, load_settings
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
-def test_defaults_need_no_model_and_no_key(settings_env: dict[str, str]) -> None:
-    settings = Settings(_env_file=None, **{k.lower(): v for k, v in settings_env.items()})
+def test_defaults_need_no_model_and_no_key(make_settings: Callable[..., Settings]) -> None:
+    settings = make_settings()
     assert settings.embedder is EmbedderName.HASHING
     assert settings.openai_api_key is None
     assert settings.chunk_overlap < settings.chunk_size
