@@ -67,7 +67,14 @@ def rendered(tmp_path_factory: pytest.TempPathFactory, template_snapshot: Path):
         if key not in cache:
             dest = tmp_path_factory.mktemp("render") / "project"
             try:
-                run_copy(str(template_snapshot), dest, data=answers, defaults=True, quiet=True)
+                run_copy(
+                    str(template_snapshot),
+                    dest,
+                    data=answers,
+                    defaults=True,
+                    quiet=True,
+                    unsafe=False,
+                )
                 cache[key] = dest
             except Exception as error:  # noqa: BLE001 - reported by every test using it
                 cache[key] = error
