@@ -6,20 +6,24 @@ panels as intended stays unchecked."""
 from __future__ import annotations
 
 import json
-import re
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from opskit import MONITORING_VARIANTS, run
+from opskit import (
+    MONITORING_VARIANTS,
+    all_panels,
+    contract_metrics,
+    contract_rows,
+    metric_names,
+    queries,
+    run,
+)
 
 VARIANTS = pytest.mark.parametrize("variant", MONITORING_VARIANTS)
-CONTRACT = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
 PANEL_TYPES = {"row", "timeseries", "stat", "bargauge", "gauge", "table"}
-PROMQL_WORDS = {"by", "without", "on", "ignoring", "group_left", "group_right", "bool", "and",
-                "or", "unless", "offset", "inf", "nan"}  # fmt: skip
 # Metric name prefixes of each exporter, and when it runs.
 EXPORTERS = {
     "node_": lambda a: True,
@@ -37,45 +41,6 @@ def dashboards(rendered, variant: str) -> list[dict[str, Any]]:
     files = sorted((grafana_dir(rendered, variant) / "dashboards").glob("*.json"))
     assert files, "no dashboard rendered"
     return [json.loads(path.read_text()) for path in files]
-
-
-def all_panels(dashboard: dict[str, Any]) -> list[dict[str, Any]]:
-    panels = list(dashboard["panels"])
-    return panels + [inner for panel in panels for inner in panel.get("panels", [])]
-
-
-def queries(dashboard: dict[str, Any]) -> list[str]:
-    return [t["expr"] for p in all_panels(dashboard) for t in p.get("targets", [])]
-
-
-def metric_names(expr: str) -> set[str]:
-    """Metric names a PromQL expression selects (strings, matchers, ranges and groupings removed)."""
-    text = re.sub(r'"(?:[^"\\]|\\.)*"', '""', expr)
-    text = re.sub(r"\{[^}]*\}|\[[^\]]*\]", " ", text)
-    text = re.sub(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", " ", text)
-    names = set()
-    for match in re.finditer(r"(?<![\w.])[a-zA-Z_:][\w:]*", text):
-        if match.group() not in PROMQL_WORDS and not text[match.end() :].lstrip().startswith("("):
-            names.add(match.group())
-    return names
-
-
-def contract_rows() -> list[tuple[str, str, str]]:
-    """(metric, type, exported by) rows of the metrics table of docs/architecture.md."""
-    rows = re.findall(
-        r"^\| `(rag_\w+)` \| (\w+) \|[^|]*\| ([^|]+) \|$", CONTRACT.read_text(), re.MULTILINE
-    )
-    assert rows, f"no metrics table found in {CONTRACT}"
-    return [(name, kind, exporters.strip()) for name, kind, exporters in rows]
-
-
-def contract_metrics() -> dict[str, str]:
-    """Every sample name the contract's metrics expose -> the components exporting it."""
-    names = {}
-    for name, kind, exporters in contract_rows():
-        suffixes = ("_bucket", "_sum", "_count") if kind == "histogram" else ("",)
-        names |= {name + suffix: exporters for suffix in suffixes}
-    return names
 
 
 def test_metric_names_extraction():
