@@ -61,7 +61,9 @@ def configure_logging(level: str | None = None) -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    for previous in [h for h in root.handlers if isinstance(h.formatter, JsonFormatter)]:
+        root.removeHandler(previous)
+    root.addHandler(handler)
     root.setLevel((level or os.environ.get("LOG_LEVEL") or "INFO").upper())
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "dramatiq"):
         logger = logging.getLogger(name)

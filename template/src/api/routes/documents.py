@@ -1,0 +1,47 @@
+"""Upload, list and delete documents."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, HTTPException, Query, Request, Response, UploadFile, status
+
+from api.deps import AppSettings, Service
+from api.schemas import MAX_PAGE_SIZE, DocumentPage
+from api.uploads import read_upload
+from core.models import IngestResult
+
+router = APIRouter(prefix="/documents", tags=["documents"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def upload_document(
+    request: Request,
+    service: Service,
+    settings: AppSettings,
+    file: Annotated[UploadFile, File(description="A .txt, .md, .html or .pdf document")],
+) -> IngestResult:
+    """Ingest a document; a document of the same file name is replaced."""
+    filename, content = read_upload(file, settings.max_upload_bytes)
+    result = service.ingest(filename, content)
+    request.app.state.metrics.observe_ingest(result.chunks)
+    return result
+
+
+@router.get("")
+def list_documents(
+    service: Service,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
+) -> DocumentPage:
+    items, total = service.list_documents(offset, limit)
+    return DocumentPage(items=items, total=total, offset=offset, limit=limit)
+
+
+@router.delete(
+    "/{document_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={404: {"description": "No such document"}},
+)
+def delete_document(document_id: str, service: Service) -> Response:
+    if not service.delete_document(document_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no document {document_id}")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
