@@ -5,18 +5,13 @@ import re
 
 from core.answerers.base import NO_MATCH, Answerer
 from core.models import Answer, Hit
+from core.words import content_words
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-_WORD = re.compile(r"\w+")
-# Words too common to tell sentences apart.
-_STOP_WORDS = frozenset(
-    "a an and are as at be by do does for from has have how in is it its of on or that the "  # noqa: SIM905
-    "this to was what when where which who why will with".split()
-)
 
 
 def _words(text: str) -> set[str]:
-    return {word for word in _WORD.findall(text.lower()) if word not in _STOP_WORDS}
+    return set(content_words(text))
 
 
 class ExtractiveAnswerer(Answerer):

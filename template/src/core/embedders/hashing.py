@@ -1,20 +1,19 @@
 """Deterministic hashing embedder: no model, no download, the same vectors everywhere.
 
-It is lexical, not semantic: texts are close when they share words (and word pairs), so it
-finds "invoice overdue" in a text about overdue invoices but not in one about late bills.
+It is lexical, not semantic: texts are close when they share words (and word pairs, stop words
+left out), so it finds "overdue invoices" in a text about an overdue invoice but not in one
+about late bills.
 Use sentence-transformers or an embeddings endpoint when meaning matters.
 """
 
 import itertools
-import re
 from functools import lru_cache
 from hashlib import blake2b
 
 import numpy as np
 
 from core.embedders.base import Embedder, Vectors, normalize_rows
-
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+from core.words import content_words
 
 
 @lru_cache(maxsize=200_000)
@@ -31,7 +30,7 @@ class HashingEmbedder(Embedder):
     def embed(self, texts: list[str]) -> Vectors:
         vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
-            tokens = _TOKEN.findall(text.lower())
+            tokens = content_words(text)
             features = tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
             for feature in features:
                 index, sign = _bucket(feature, self.dim)
