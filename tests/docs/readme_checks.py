@@ -1,0 +1,144 @@
+"""Checks of a generated project's READMEs, each `check(project, answers) -> problems`."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+from shell_blocks import COMPOSE, commands, compose_flags, make_kind, run
+
+DEFAULTS = {
+    "database": "none",
+    "ui": "streamlit",
+    "worker": False,
+    "reverse_proxy": "none",
+    "monitoring": False,
+    "ci": "github",
+}
+
+
+def full(answers: dict[str, Any]) -> dict[str, Any]:
+    result = {**DEFAULTS, **answers}
+    result.setdefault("vector_store", "pgvector" if result["database"] == "postgresql" else "faiss")
+    return result
+
+
+# Component folder -> chosen when (the table of docs/architecture.md).
+COMPONENTS = {
+    "api": lambda a: True,
+    "db": lambda a: a["database"] != "none",
+    "vectordb": lambda a: a["vector_store"] in ("chroma", "qdrant"),
+    "redis": lambda a: a["worker"],
+    "worker": lambda a: a["worker"],
+    "ui": lambda a: a["ui"] == "streamlit",
+    "proxy": lambda a: a["reverse_proxy"] == "nginx",
+    "monitoring": lambda a: a["monitoring"],
+}
+
+# Words the project README may use only when the option is chosen (case-insensitive).
+MARKERS = {
+    "ui=streamlit": (lambda a: a["ui"] == "streamlit", ["streamlit", "8501", "src/ui"]),
+    "worker": (lambda a: a["worker"], ["worker", "redis", "/jobs"]),
+    "nginx": (lambda a: a["reverse_proxy"] == "nginx", ["nginx", "proxy"]),
+    "monitoring": (lambda a: a["monitoring"], ["grafana", "prometheus", "monitoring"]),
+    "postgresql": (lambda a: a["database"] == "postgresql", ["postgresql", "psql", "migrat"]),
+    "mongodb": (lambda a: a["database"] == "mongodb", ["mongodb", "mongosh"]),
+    "db": (lambda a: a["database"] != "none", ["docker/db", "db-shell"]),
+    "pgvector": (lambda a: a["vector_store"] == "pgvector", ["pgvector"]),
+    "chroma": (lambda a: a["vector_store"] == "chroma", ["chroma"]),
+    "qdrant": (lambda a: a["vector_store"] == "qdrant", ["qdrant"]),
+    "faiss": (lambda a: a["vector_store"] == "faiss", ["faiss"]),
+    "github": (lambda a: a["ci"] == "github", ["github"]),
+    "gitlab": (lambda a: a["ci"] == "gitlab", ["gitlab"]),
+}
+
+
+def readmes(project: Path) -> list[Path]:
+    return [project / "README.md", *sorted(project.glob("docker/*/README.md"))]
+
+
+def component_readmes(project: Path, answers: dict[str, Any]) -> list[str]:
+    """docker/<c>/README.md exists exactly for the chosen components and says how to run it."""
+    chosen = {name for name, when in COMPONENTS.items() if when(full(answers))}
+    present = {p.parent.name for p in project.glob("docker/*/README.md")}
+    problems = [f"docker/{c}/README.md missing" for c in sorted(chosen - present)]
+    problems += [f"docker/{c}/README.md of an unchosen component" for c in sorted(present - chosen)]
+    for name in sorted(chosen & present):
+        text = (project / "docker" / name / "README.md").read_text()
+        if f"docker compose -f docker-compose-{name}.yml" not in text:
+            problems.append(f"docker/{name}/README.md: how to run it alone is missing")
+        if not text.startswith(f"# {name}: "):
+            problems.append(f"docker/{name}/README.md: title is not '# {name}: ...'")
+    return problems
+
+
+def markers(project: Path, answers: dict[str, Any]) -> list[str]:
+    """README.md mentions each option's words exactly when the option is chosen."""
+    text = (project / "README.md").read_text().lower()
+    problems = []
+    for option, (when, words) in MARKERS.items():
+        chosen = when(full(answers))
+        problems += [
+            f"README.md: {option}: {word!r} {'missing' if chosen else 'shown'}"
+            for word in words
+            if chosen != (word in text)
+        ]
+    return problems
+
+
+def links(project: Path, answers: dict[str, Any]) -> list[str]:
+    return [
+        f"{readme.relative_to(project)}: link to {target} is broken"
+        for readme in readmes(project)
+        for target in re.findall(r"\]\(([^)#:]+)\)", readme.read_text())
+        if not (readme.parent / target).exists()
+    ]
+
+
+def published_ports(project: Path, flags: list[str]) -> set[int]:
+    cmd = [COMPOSE, *flags, "--profile", "monitoring", "config", "--format", "json"]
+    result = run(cmd, project)
+    if result.returncode:
+        return set()
+    services = json.loads(result.stdout)["services"].values()
+    return {int(p["published"]) for s in services for p in s.get("ports", [])}
+
+
+def shown_commands(project: Path, answers: dict[str, Any]) -> list[str]:
+    """Every command of every README: run for real when it needs neither Docker nor PyPI, else
+    `docker compose ... config -q`, `make -n`, or the URL's port published by the stack.
+    Runs commands in `project`: give it a copy."""
+    problems = []
+    for readme in readmes(project):
+        flags: list[str] = []
+        for line in commands(readme.read_text()):
+            words = shlex.split(line)
+            where = f"{readme.relative_to(project)}: {line}"
+            if words[:2] == ["docker", "compose"]:
+                flags = compose_flags(words)
+                result = run([COMPOSE, *flags, "config", "-q"], project)
+            elif words[0] == "make":
+                target = next((w for w in words[1:] if "=" not in w), "help")
+                result = run(["make", "-n", *words[1:]], project)
+                if not result.returncode and make_kind(target, result.stdout) == "local":
+                    result = run(words, project)
+            elif words[0] == "curl":
+                url = next(w for w in words if w.startswith("http"))
+                port = re.match(r"http://127\.0\.0\.1:(\d+)", url)
+                if not port or int(port.group(1)) not in published_ports(project, flags):
+                    problems.append(f"{where}: the stack publishes no such port")
+                continue
+            else:
+                problems.append(f"{where}: no rule to check this command")
+                continue
+            if result.returncode:
+                problems.append(
+                    f"{where}: exit {result.returncode}\n{result.stdout}{result.stderr}"
+                )
+    return problems
+
+
+CHECKS = [component_readmes, markers, links, shown_commands]
