@@ -52,6 +52,7 @@ def test_site_has_every_page(site):
         "architecture",
         "adding-a-component",
         "private-registry",
+        "services",
         "upgrading",
         "troubleshooting",
         "changelog",
@@ -138,3 +139,16 @@ def test_make_targets_in_docs_exist(rendered):
         for target in re.findall(r"`make ([a-z][a-z-]*)", page.read_text())
     }
     assert {(page, t) for page, t in named if t not in targets} == set()
+
+
+def test_services_page_lists_every_generated_service(site, rendered):
+    page = text_of((site / "services" / "index.html").read_text())
+    for answers in [
+        {"database": "postgresql", "worker": True, "reverse_proxy": "nginx", "monitoring": True},
+        {"database": "mongodb", "vector_store": "qdrant"},
+        {"vector_store": "chroma"},
+    ]:
+        project = rendered(answers)
+        for compose in project.glob("docker-compose-*.yml"):
+            for service in (yaml.safe_load(compose.read_text()) or {}).get("services") or {}:
+                assert f" {service} " in page, f"{service} ({compose.name}, {answers})"
