@@ -1,0 +1,1 @@
+"""Web interface (Streamlit): upload, search and ask, through the HTTP API only."""

@@ -1,0 +1,75 @@
+"""The UI's only way to the documents: the HTTP API at API_URL."""
+
+import os
+from typing import Any
+
+import httpx
+
+
+class ApiUnavailable(Exception):
+    """The API cannot be reached (not started, wrong API_URL, network down)."""
+
+
+class ApiError(Exception):
+    """The API refused the request; the message is its explanation."""
+
+    def __init__(self, status_code: int, message: str) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+def explain(response: httpx.Response) -> str:
+    """The API's `detail`, readable: validation errors become one line each."""
+    try:
+        detail = response.json().get("detail", response.text)
+    except ValueError:
+        return response.text or response.reason_phrase
+    if isinstance(detail, list):
+        return "\n".join(
+            f"{'.'.join(str(part) for part in item.get('loc', [])[1:])}: {item.get('msg')}"
+            for item in detail
+        )
+    return str(detail)
+
+
+class ApiClient:
+    def __init__(self, base_url: str, timeout: float = 60.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.http = httpx.Client(base_url=self.base_url, timeout=timeout)
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self.http.request(method, path, **kwargs)
+        except httpx.TransportError as error:
+            raise ApiUnavailable(
+                f"The API at {self.base_url} cannot be reached ({type(error).__name__}: {error})."
+            ) from error
+        if response.status_code >= 400:
+            raise ApiError(response.status_code, explain(response))
+        return response
+
+    def health(self) -> None:
+        self._call("GET", "/healthz")
+
+    def upload(self, filename: str, content: bytes) -> dict[str, Any]:
+        return self._call("POST", "/documents", files={"file": (filename, content)}).json()
+
+    def documents(self, offset: int = 0, limit: int = 100) -> dict[str, Any]:
+        return self._call("GET", "/documents", params={"offset": offset, "limit": limit}).json()
+
+    def delete(self, document_id: str) -> None:
+        self._call("DELETE", f"/documents/{document_id}")
+
+    def search(self, query: str, top_k: int = 5) -> list[dict[str, Any]]:
+        return self._call("POST", "/search", json={"query": query, "top_k": top_k}).json()["hits"]
+
+    def ask(self, question: str, top_k: int = 5) -> dict[str, Any]:
+        return self._call("POST", "/ask", json={"question": question, "top_k": top_k}).json()
+
+
+def api_address() -> tuple[str, float]:
+    """API_URL (default http://127.0.0.1:8000) and API_TIMEOUT_SECONDS (default 60)."""
+    return (
+        os.environ.get("API_URL", "http://127.0.0.1:8000"),
+        float(os.environ.get("API_TIMEOUT_SECONDS", "60")),
+    )

@@ -1,0 +1,1 @@
+"""Tests of the web interface (src/ui) against the real API served over HTTP."""
