@@ -37,7 +37,8 @@ def start_worker(
     processes: list[subprocess.Popen] = []
 
     def start(*module: str, **env: str) -> subprocess.Popen:
-        environment = os.environ | settings_env | queue_env | env
+        environment = os.environ | settings_env | queue_env
+        environment |= {"WORKER_METRICS_PORT": str(free_port())} | env
         environment["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
         log = (tmp_path / f"worker-{len(processes)}.log").open("w")
         process = subprocess.Popen(
