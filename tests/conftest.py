@@ -48,7 +48,11 @@ def template_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The working tree copied once, without git: renders from it skip Copier's git clone
     (about 1 s each). Its answers files carry no `_commit`."""
     snapshot = tmp_path_factory.mktemp("template") / "stackyard"
-    ignore = shutil.ignore_patterns(".git", ".venv", "*_cache", "__pycache__", "site")
+    local = {".git", ".venv", ".pytest_cache", ".ruff_cache", "site"}  # top level only
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return local & set(names) if Path(folder) == TEMPLATE else {"__pycache__"} & set(names)
+
     shutil.copytree(TEMPLATE, snapshot, ignore=ignore)
     return snapshot
 
