@@ -112,7 +112,7 @@ def _residue_patterns() -> list[re.Pattern[str]]:
     return [
         # {{ project_slug }}, {{ _copier_conf... }}; not GitHub's ${{ }}, Prometheus {{ $labels }}
         re.compile(rf"(?<!\$)\{{\{{-?\s*(?:{names}|author_name|_copier\w*)\b"),
-        re.compile(r"\{%-?\s*\w+|\w+\s*-?%\}"),
+        re.compile(r"\{%-?\s+\w+|\w\s+-?%\}"),  # {% if x %}; not f"{ratio:.1%}"
         re.compile(r"(?<![$\w])\{#\s"),
     ]
 
