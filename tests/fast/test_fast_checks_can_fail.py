@@ -145,3 +145,23 @@ def test_broken_template_is_caught(tmp_path):
     assert "NOTES.md:1: Jinja residue" in "\n".join(CHECKS["no_jinja_residue"](project, {}))
     report = "\n".join(CHECKS["compose_structure"](project, {}))
     assert "service 'twin' defined in several files" in report, report
+
+
+@pytest.mark.parametrize(
+    ("line", "residue"),
+    [
+        ("{% if worker %}", True),
+        ("x {%- endif %}", True),
+        ("{{ project_slug }}", True),
+        ("{{ _copier_conf.dst_path }}", True),
+        ("{# comment #}", True),
+        ("echo ${{ github.sha }}", False),  # GitHub Actions expression
+        ("summary: {{ $labels.instance }} is down", False),  # Prometheus alert template
+        ('"legendFormat": "{{route}}"', False),  # Grafana legend
+        ('f"{ratio:.1%}"', False),
+        ("echo ${#items[@]}", False),
+    ],
+)
+def test_residue_patterns(line, residue, tmp_path):
+    write(tmp_path, "f.txt", line + "\n")
+    assert bool(CHECKS["no_jinja_residue"](tmp_path, {})) is residue
