@@ -137,8 +137,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
     services = stack.run("--profile", "monitoring", "config", "--services").split()
     try:
         # Everything but Grafana, whose image cannot be had here.
-        stack.run("--profile", "monitoring", "up", "-d", "--build", "--wait",
-                  *[s for s in services if s != "grafana"])  # fmt: skip
+        up = [*stack.compose, "--profile", "monitoring", "up", "-d", "--build", "--wait"]
+        up += [s for s in services if s != "grafana"]
+        result = subprocess.run(up, cwd=project, capture_output=True, text=True, check=False)
+        if result.returncode:
+            logs = stack.run("--profile", "monitoring", "logs", "--tail", "30", check=False)
+            pytest.fail(f"up failed:\n{result.stderr[-3000:]}\nlogs:\n{logs[-6000:]}")
         yield stack
     finally:
         stack.run("--profile", "monitoring", "down", "-v", "--remove-orphans", check=False)
