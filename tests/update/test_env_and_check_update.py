@@ -19,9 +19,9 @@ def make(project: Path, target: str):
 def test_secrets_are_never_rolled_again(template_clone, tmp_path):
     tag = template_clone.release("v1.0.0")
     template_clone.release("v1.1.0")
-    project = generate(template_clone, tmp_path / "project", tag)
+    project = generate(template_clone, tmp_path / "project", tag, database="postgresql")
     env = (project / ".env").read_bytes()
-    other = generate(template_clone, tmp_path / "other", tag)
+    other = generate(template_clone, tmp_path / "other", tag, database="postgresql")
     secrets = {k: v for k, v in env_variables(env).items() if k.endswith("_PASSWORD")}
     assert secrets, ".env holds no generated password to check"
     assert all(env_variables((other / ".env").read_bytes())[k] != v for k, v in secrets.items())
