@@ -107,6 +107,13 @@ def published_ports(project: Path, flags: list[str]) -> set[int]:
     return {int(p["published"]) for s in services for p in s.get("ports", [])}
 
 
+def unpublished(project: Path, flags: list[str], text: str, where: str) -> list[str]:
+    """Local URLs in `text` whose port the stack does not publish."""
+    ports = {int(p) for p in re.findall(r"http://127\.0\.0\.1:(\d+)", text)}
+    missing = ports - published_ports(project, flags)
+    return [f"{where}: the stack publishes no port {port}" for port in sorted(missing)]
+
+
 def shown_commands(project: Path, answers: dict[str, Any]) -> list[str]:
     """Every command of every README: run for real when it needs neither Docker nor PyPI, else
     `docker compose ... config -q`, `make -n`, or the URL's port published by the stack.
@@ -123,13 +130,13 @@ def shown_commands(project: Path, answers: dict[str, Any]) -> list[str]:
             elif words[0] == "make":
                 target = next((w for w in words[1:] if "=" not in w), "help")
                 result = run(["make", "-n", *words[1:]], project)
-                if not result.returncode and make_kind(target, result.stdout) == "local":
+                kind = make_kind(target, result.stdout)
+                if not result.returncode and kind == "docker":
+                    problems += unpublished(project, flags, result.stdout, where)
+                if not result.returncode and kind == "local":
                     result = run(words, project)
             elif words[0] == "curl":
-                url = next(w for w in words if w.startswith("http"))
-                port = re.match(r"http://127\.0\.0\.1:(\d+)", url)
-                if not port or int(port.group(1)) not in published_ports(project, flags):
-                    problems.append(f"{where}: the stack publishes no such port")
+                problems += unpublished(project, flags, line, where)
                 continue
             else:
                 problems.append(f"{where}: no rule to check this command")
