@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
-# An id from a client or a proxy (nginx's $request_id is 32 hex digits) is kept only if it is
+# An id from a client or a reverse proxy (often 32 hex digits) is kept only if it is
 # short and plain: it ends up in every log line.
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 # Attributes every LogRecord has; anything else was passed with `extra=` and is logged too.
