@@ -66,7 +66,7 @@ class Stack:
         self.name = name
         self.answers = answers
         self.ports = {var: free_port() for var in PORT_VARIABLES}
-        self.base = ["docker", "compose", "-p", name, "--profile", "monitoring"]
+        self.base = ["docker", "compose", "--ansi", "never", "-p", name, "--profile", "monitoring"]
         self.base += ["-f", "docker-compose.yml"]
         self.compose = [*self.base, "-f", TEST_OVERRIDE]
 

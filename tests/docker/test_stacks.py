@@ -100,8 +100,10 @@ def assert_answer_is_back(client: Client) -> None:
 
 
 @pytest.fixture(scope="module")
-def client(stack: Stack) -> Client:
-    return Client(stack)
+def client(stack: Stack) -> Iterator[Client]:
+    client = Client(stack)
+    with client.http:
+        yield client
 
 
 def test_ingest_search_ask_and_ready(stack: Stack, client: Client) -> None:
