@@ -9,12 +9,13 @@ releasing) are added to the site from docs/ itself.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import Environment
+from jinja2 import Environment, Template
 from jinja2.sandbox import SandboxedEnvironment
 from mkdocs.structure.files import File, Files
 
@@ -36,6 +37,7 @@ JINJA: Environment = SandboxedEnvironment(
 COPIER_EXCLUDED = {"__pycache__", ".git", ".DS_Store", ".svn"}
 
 
+@functools.cache
 def load_config() -> dict[str, Any]:
     return yaml.safe_load((REPO / "copier.yml").read_text())
 
@@ -59,8 +61,13 @@ def choices_of(spec: dict[str, Any]) -> list[tuple[str, Any, str]]:
     return result
 
 
+@functools.cache
+def compiled(text: str) -> Template:
+    return JINJA.from_string(text)
+
+
 def render(text: str, answers: dict[str, Any]) -> str:
-    return JINJA.from_string(text).render(**answers).strip()
+    return compiled(text).render(**answers).strip()
 
 
 def answers_with(questions: dict[str, dict[str, Any]], fixed: dict[str, Any]) -> dict[str, Any]:
@@ -102,7 +109,7 @@ def generated_paths(answers: dict[str, Any]) -> set[str]:
             continue
         shown: list[str] = []
         for part in parts:
-            name = render(part, answers)
+            name = render(part, answers) if "{" in part else part
             if part == source.name:
                 name = name.removesuffix(SUFFIX)
             if not name:
