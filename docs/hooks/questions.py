@@ -81,24 +81,32 @@ def answers_with(questions: dict[str, dict[str, Any]], fixed: dict[str, Any]) ->
     return answers
 
 
-def valid_answers(questions: dict[str, dict[str, Any]], name: str, value: Any, validator: str):
-    """Answers choosing `value`, changing at most one other answer if the choice needs it."""
-    answers = answers_with(questions, {name: value})
-    if not validator or not render(validator, answers):
-        return answers, ""
-    refusal = " ".join(render(validator, answers).split())
+def refusal(validator: str, answers: dict[str, Any]) -> str:
+    return " ".join(render(validator, answers).split()) if validator else ""
+
+
+def needed_change(
+    questions: dict[str, dict[str, Any]],
+    base: dict[str, Any],
+    name: str,
+    value: Any,
+    validator: str,
+) -> dict[str, Any]:
+    """The one other answer a refused choice needs (e.g. pgvector: database=postgresql)."""
+    if not refusal(validator, {**base, name: value}):
+        return {}
     for other, spec in questions.items():
         for _, other_value, _ in choices_of(spec) if other != name else []:
-            candidate = answers_with(questions, {name: value, other: other_value})
-            if not render(validator, candidate):
-                return candidate, refusal
-    raise ValueError(f"{name}={value} is refused with every other answer: {refusal}")
+            if not refusal(validator, {**base, name: value, other: other_value}):
+                return {other: other_value}
+    raise ValueError(f"{name}={value} is refused with every other answer")
 
 
-def generated_paths(answers: dict[str, Any]) -> set[str]:
-    """Paths of the generated project, shown up to the first conditional part of the name."""
+def generated_files(answers: dict[str, Any]) -> dict[str, str]:
+    """Every file Copier would write for `answers` (rendering the template's path names as
+    Copier does), mapped to its first conditional folder ("" when none)."""
     answers = {**answers, "_copier_conf": {"answers_file": load_config()["_answers_file"]}}
-    paths = set()
+    found = {}
     for source in TEMPLATE.rglob("*"):
         parts = source.relative_to(TEMPLATE).parts
         if (
@@ -108,6 +116,7 @@ def generated_paths(answers: dict[str, Any]) -> set[str]:
         ):
             continue
         shown: list[str] = []
+        folder = ""
         for part in parts:
             name = render(part, answers) if "{" in part else part
             if part == source.name:
@@ -115,46 +124,59 @@ def generated_paths(answers: dict[str, Any]) -> set[str]:
             if not name:
                 break
             shown.append(name)
-            if "{" in part:
-                paths.add("/".join(shown) + ("/" if part != source.name else ""))
-                break
+            if "{" in part and part != source.name and not folder:
+                folder = "/".join(shown) + "/"
         else:
-            paths.add("/".join(shown))
-    return paths
+            found["/".join(shown)] = folder
+    return found
+
+
+def own_files(files: dict[str, str], others: set[str]) -> list[str]:
+    """The files not in `others`, a conditional folder shown once when all its files are."""
+    own = {path for path in files if path not in others}
+    shown = set()
+    for path in own:
+        folder = files[path]
+        whole = folder and all(p in own for p, f in files.items() if f == folder)
+        shown.add(folder if whole else path)
+    return sorted(shown)
 
 
 def question_section(questions: dict[str, dict[str, Any]], name: str) -> str:
+    """The question's help and, per choice, the files that exist only with it: every other
+    answer keeps its default, except one a choice needs (then compared under that answer)."""
     spec = questions[name]
-    default = answers_with(questions, {})[name]
+    base = answers_with(questions, {})
     lines = [f"## `{name}`", "", spec.get("help", "").strip(), ""]
-    choices = choices_of(spec)
     raw_default = spec.get("default")
     if isinstance(raw_default, str) and "{" in raw_default:
         lines += [f"Default computed from the earlier answers: `{raw_default}`", ""]
+    choices = choices_of(spec)
     if not choices:
-        lines += [f"Free text, default `{default}`. Used in file contents, not in file names.", ""]
+        lines += [
+            f"Free text, default `{base[name]}`. Used in file contents, not in file names.",
+            "",
+        ]
         return "\n".join(lines)
-    renders = [
-        (label, value, *valid_answers(questions, name, value, check))
-        for label, value, check in choices
-    ]
-    path_sets = [generated_paths(answers) for _, _, answers, _ in renders]
     lines += ["| choice | value | generates (only with this choice) |", "|---|---|---|"]
-    for index, ((label, value, answers, refusal), paths) in enumerate(
-        zip(renders, path_sets, strict=True)
-    ):
-        others = set().union(*(p for i, p in enumerate(path_sets) if i != index))
-        shown = "`true`" if value is True else "`false`" if value is False else f"`{value}`"
-        if value == default:
-            shown += " (default)"
-        only = ", ".join(f"`{p}`" for p in sorted(paths - others)) or "no file of its own"
-        if refusal:
-            needs = ", ".join(
-                f"`{k}={v}`"
-                for k, v in answers.items()
-                if k != name and v != answers_with(questions, {name: value})[k]
+    for label, value, validator in choices:
+        change = needed_change(questions, base, name, value, validator)
+        context = {**base, **change}
+        files = generated_files({**context, name: value})
+        common = set.intersection(
+            *(
+                set(generated_files({**context, name: other}))
+                for _, other, check in choices
+                if not refusal(check, {**context, name: other})
             )
-            only += f"<br>needs {needs}; otherwise refused: *{refusal}*"
+        )
+        shown = "`true`" if value is True else "`false`" if value is False else f"`{value}`"
+        if value == base[name]:
+            shown += " (default)"
+        only = ", ".join(f"`{p}`" for p in own_files(files, common)) or "no file of its own"
+        if change:
+            needs = ", ".join(f"`{k}={v}`" for k, v in change.items())
+            only += f"<br>needs {needs}; otherwise refused: *{refusal(validator, {**base, name: value})}*"
         lines.append(f"| {label} | {shown} | {only} |")
     lines.append("")
     return "\n".join(lines)
