@@ -7,40 +7,30 @@ releases there.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from copier import run_copy
-from updating import REPO, TEMPLATE_PARTS, TemplateClone, git, tree
+from updating import TemplateClone, fresh_tree, snapshot_template
 
 
-@pytest.fixture(autouse=True)
-def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, scope="session")
+def git_identity():
     """Commits made by the tests and by copier need an identity; keep the user's config out."""
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "Update Test")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "update-test@example.com")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    with pytest.MonkeyPatch.context() as patch:
+        for who in ("AUTHOR", "COMMITTER"):
+            patch.setenv(f"GIT_{who}_NAME", "Update Test")
+            patch.setenv(f"GIT_{who}_EMAIL", "update-test@example.com")
+        patch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+        patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        yield
 
 
 @pytest.fixture
 def template_clone(tmp_path: Path) -> TemplateClone:
     """Snapshot of the working tree's template, committed (untagged) in a new git repo."""
-    dest = tmp_path / "template"
-    listed = git(REPO, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-    for relpath in filter(None, listed.split("\0")):
-        source = REPO / relpath
-        if relpath.startswith(TEMPLATE_PARTS) and source.is_file():
-            (dest / relpath).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / relpath)
-    git(dest, "init", "-q", "-b", "main")
-    git(dest, "add", "-A")
-    git(dest, "commit", "-q", "-m", "snapshot of the working tree")
-    return TemplateClone(dest)
+    return snapshot_template(tmp_path / "template")
 
 
 @pytest.fixture
@@ -49,10 +39,6 @@ def fresh(template_clone: TemplateClone, tmp_path: Path) -> Callable[..., dict[s
     counter = iter(range(1_000))
 
     def _fresh(ref: str, **answers: Any) -> dict[str, bytes]:
-        dest = tmp_path / f"fresh{next(counter)}"
-        run_copy(
-            str(template_clone.path), dest, data=answers, defaults=True, vcs_ref=ref, quiet=True
-        )
-        return tree(dest)
+        return fresh_tree(template_clone, tmp_path / f"fresh{next(counter)}", ref, **answers)
 
     return _fresh

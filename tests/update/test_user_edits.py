@@ -10,12 +10,23 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from updating import TemplateClone, commit_all, generate, git, run, tree, update
+from updating import (
+    TemplateClone,
+    commit_all,
+    fresh_tree,
+    generate,
+    git,
+    run,
+    snapshot_template,
+    tree,
+    update,
+)
 
 BIN = Path(sys.executable).parent
 API_COMPOSE = "docker-compose-api.yml"
@@ -63,15 +74,24 @@ def team_edits(project: Path) -> None:
     commit_all(project, "team edits")
 
 
-@pytest.fixture
-def updated(template_clone, fresh, tmp_path):
-    """The project before and after `copier update`, and a fresh v1.1.0 project."""
-    arrived = script_release_1_0_0(template_clone)
-    project = generate(template_clone, tmp_path / "project", "v1.0.0")
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory, git_identity):
+    """Once per module: the project before and after `copier update`, and a fresh v1.1.0."""
+    tmp = tmp_path_factory.mktemp("team")
+    template = snapshot_template(tmp / "template")
+    arrived = script_release_1_0_0(template)
+    project = generate(template, tmp / "project", "v1.0.0")
     team_edits(project)
     before = tree(project)
     update(project)  # no ref: the newest release tag, as users run it
-    return project, before, tree(project), fresh("v1.1.0"), arrived
+    return project, before, tree(project), fresh_tree(template, tmp / "fresh", "v1.1.0"), arrived
+
+
+@pytest.fixture
+def updated(scenario, tmp_path):
+    """The scenario, with a private copy of the updated project (tests may change it)."""
+    project = shutil.copytree(scenario[0], tmp_path / "project", symlinks=True)
+    return project, *scenario[1:]
 
 
 def test_template_changes_arrive(updated):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -122,3 +123,23 @@ def variables(content: bytes) -> dict[str, str]:
         if equals and not key.lstrip().startswith("#"):
             found[key.strip()] = value
     return found
+
+
+def snapshot_template(dest: Path) -> TemplateClone:
+    """Snapshot of the working tree's template, committed (untagged) in a new git repo."""
+    listed = git(REPO, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    for relpath in filter(None, listed.split("\0")):
+        source = REPO / relpath
+        if relpath.startswith(TEMPLATE_PARTS) and source.is_file():
+            (dest / relpath).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / relpath)
+    git(dest, "init", "-q", "-b", "main")
+    git(dest, "add", "-A")
+    git(dest, "commit", "-q", "-m", "snapshot of the working tree")
+    return TemplateClone(dest)
+
+
+def fresh_tree(template: TemplateClone, dest: Path, ref: str, **answers: Any) -> dict[str, bytes]:
+    """The files of a brand-new project, to compare updates against."""
+    run_copy(str(template.path), dest, data=answers, defaults=True, vcs_ref=ref, quiet=True)
+    return tree(dest)
