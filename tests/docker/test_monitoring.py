@@ -13,6 +13,7 @@ run here: its provisioning files are checked as data in tests/ops/test_dashboard
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import time
@@ -77,8 +78,8 @@ class Stack:
     def run(self, *args: str, timeout: int = 600, check: bool = True) -> str:
         return sh(*self.compose, *args, cwd=self.project, timeout=timeout, check=check)
 
-    def make(self, target: str) -> str:
-        return sh("make", f"COMPOSE={' '.join(self.compose)}", target, cwd=self.project)
+    def make(self, *args: str) -> str:
+        return sh("make", "-s", f"COMPOSE={' '.join(self.compose)}", *args, cwd=self.project)
 
     def prometheus(self, path: str, **params: str) -> dict:
         url = f"http://127.0.0.1:9090{path}?{urllib.parse.urlencode(params)}"
@@ -103,12 +104,20 @@ class Stack:
         return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def write_test_overrides(project: Path) -> None:
     """Stand-in images through .env, host network for builds through an extra -f file: the
     generated files stay as they are."""
     images = OFFLINE_IMAGES | {var: image for var, (image, _) in EXPORTER_STANDINS.items()}
+    # Free host ports, so that stacks of parallel tests do not collide.
+    ports = {"API_PORT": str(free_port())}
     with (project / ".env").open("a") as env:
-        env.write("".join(f"\n{var}={image}" for var, image in images.items()) + "\n")
+        env.write("".join(f"\n{var}={value}" for var, value in (images | ports).items()) + "\n")
     config = json.loads(
         sh(
             "docker",
@@ -208,6 +217,23 @@ def test_alert_rules_evaluate_without_error(stack):
     rules = wait_for("a first evaluation of every rule", probe, seconds=60)
     assert {name: r["health"] for name, r in rules.items()} == dict.fromkeys(rules, "ok")
     assert rules["TargetDown"]["state"] != "firing"
+
+
+def test_make_status_and_ingest(stack, tmp_path):
+    status = stack.make("status")
+    for service in ("api", "worker", "db", "redis"):
+        assert any(line.split()[:1] == [service] and "(healthy)" in line
+                   for line in status.splitlines()), status  # fmt: skip
+    document = tmp_path / "through-make.txt"
+    document.write_text("make ingest sends this file to POST /documents.\n" * 10)
+    port = dotenv(stack.project)["API_PORT"]
+    answer = json.loads(stack.make(f"FILE={document}", f"API=http://127.0.0.1:{port}", "ingest"))
+    assert answer["filename"] == "through-make.txt" and answer["chunks"] >= 1
+
+
+def dotenv(project: Path) -> dict[str, str]:
+    lines = (project / ".env").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
 
 
 def test_backup_wipe_restore_brings_the_data_back(stack):
