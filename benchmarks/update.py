@@ -2,8 +2,10 @@
 
 A git clone of the template's HEAD gets two scripted releases: v1.0.0 (the last line of
 .gitignore removed) and v1.1.0 (HEAD). A project is generated from v1.0.0 and committed; each
-run updates a fresh copy of it to v1.1.0 in a separate `copier update` process (peak RSS from
-wait4()). The real repository is never tagged.
+run updates a fresh copy of it to v1.1.0 in a separate `copier update` process. Peak RSS and
+CPU time come from wait4(); CPU time includes git and the other subprocesses and depends less
+on the machine's load than wall time does.
+The real repository is never tagged.
 Usage: .venv/bin/python benchmarks/update.py [--runs 7]
 """
 
@@ -47,15 +49,15 @@ def git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, env=GIT_ENV, stdout=subprocess.DEVNULL)
 
 
-def measure(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
-    """Run cmd once: (wall seconds, peak RSS in MiB)."""
+def measure(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, float]:
+    """Run cmd once: (wall seconds, CPU seconds with its subprocesses, peak RSS in MiB)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=GIT_ENV, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status):
         sys.exit(f"failed: {' '.join(cmd)}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def two_releases(tmp: Path) -> Path:
@@ -94,10 +96,15 @@ def project_at_v1_0_0(template: Path, answers: dict[str, str], dest: Path) -> Pa
     return dest
 
 
-def row(name: str, files: int, walls: list[float], peaks: list[float]) -> str:
-    wall = f"{statistics.median(walls):.2f} ({min(walls):.2f}-{max(walls):.2f})"
-    peak = f"{statistics.median(peaks):.0f} ({min(peaks):.0f}-{max(peaks):.0f})"
-    return f"{name:<40} {files:>5} {wall:>18} {peak:>14}"
+def spread(values: list[float], digits: int) -> str:
+    low, mid, high = min(values), statistics.median(values), max(values)
+    return f"{mid:.{digits}f} ({low:.{digits}f}-{high:.{digits}f})"
+
+
+def row(name: str, files: int, walls: list[float], cpus: list[float], peaks: list[float]) -> str:
+    return (
+        f"{name:<40} {files:>5} {spread(walls, 2):>18} {spread(cpus, 2):>18} {spread(peaks, 0):>12}"
+    )
 
 
 def main() -> None:
@@ -105,8 +112,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     runs = parser.parse_args().runs
 
-    print(f"{runs} runs each; median (min-max)\n")
-    print(f"{'what':<40} {'files':>5} {'wall s':>18} {'peak MiB':>14}")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"{runs} runs each; median (min-max); load average {load} on {os.cpu_count()} CPUs\n")
+    print(f"{'what':<40} {'files':>5} {'wall s':>18} {'CPU s':>18} {'peak MiB':>12}")
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         template = two_releases(tmp)
