@@ -39,6 +39,7 @@ def test_dev_override(rendered, variant):
     for name in watched:
         service = services[name]
         assert service["environment"]["LOG_LEVEL"] == "DEBUG", name
+        assert service["user"] == "10001", f"{name}: watch needs a numeric user without group"
         assert not service.get("read_only"), f"{name}: watch cannot sync into a read-only root"
         actions = {rule["action"] for rule in service["develop"]["watch"]}
         assert actions & {"sync", "sync+restart"} and "rebuild" in actions, name
