@@ -173,6 +173,34 @@ def test_streamlit_page_shows_an_answer(stack: Stack, client: Client) -> None:
             browser.close()
 
 
+# What a built image must not carry: other components' libraries and sources, build tools.
+FORBIDDEN = {
+    "api": ["streamlit"],
+    "worker": ["streamlit", "fastapi", "uvicorn"],
+    "ui": ["fastapi", "psycopg", "sqlalchemy", "faiss", "chromadb", "pymongo"],
+}
+SOURCES = {"api": {"core", "api", "worker"}, "worker": {"core", "worker"}, "ui": {"ui"}}
+INSPECT = (
+    "import importlib.util as u, json, os, shutil, sys; print(json.dumps({"
+    "'uid': os.getuid(), 'sources': sorted(os.listdir('/app/src')), "
+    "'modules': [m for m in sys.argv[1:] if u.find_spec(m)], "
+    "'compilers': [t for t in ('gcc', 'cc') if shutil.which(t)]}))"
+)
+
+
+def test_images_carry_only_their_component(stack: Stack) -> None:
+    for service in sorted(set(FORBIDDEN) & set(stack.services())):
+        out = stack.run("exec", "-T", service, "python", "-c", INSPECT, *FORBIDDEN[service])
+        image = json.loads(out)
+        expected = (
+            SOURCES[service] if stack.answers.get("worker") else SOURCES[service] - {"worker"}
+        )
+        assert image["uid"] == 10001, f"{service} runs as {image['uid']}"
+        assert set(image["sources"]) == expected, f"{service} image: src/{image['sources']}"
+        assert not image["modules"], f"{service} image carries {image['modules']}"
+        assert not image["compilers"], f"{service} image carries {image['compilers']}"
+
+
 def test_built_services_stop_gracefully_within_10_seconds(stack: Stack) -> None:
     services = stack.config["services"]
     built = [name for name, s in services.items() if "build" in s and name != "migrate"]
