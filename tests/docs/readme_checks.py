@@ -98,6 +98,17 @@ def links(project: Path, answers: dict[str, Any]) -> list[str]:
     ]
 
 
+def defaults_match(project: Path, answers: dict[str, Any]) -> list[str]:
+    """Every `${VAR:-default}` a README shows is written the same in a compose file."""
+    compose = "".join(p.read_text() for p in project.glob("docker-compose*.yml"))
+    return [
+        f"{readme.relative_to(project)}: {token} is not in any compose file"
+        for readme in readmes(project)
+        for token in sorted(set(re.findall(r"\$\{[A-Z0-9_]+:-[^}]*\}", readme.read_text())))
+        if token not in compose
+    ]
+
+
 def published_ports(project: Path, flags: list[str]) -> set[int]:
     cmd = [COMPOSE, *flags, "--profile", "monitoring", "config", "--format", "json"]
     result = run(cmd, project)
@@ -148,4 +159,4 @@ def shown_commands(project: Path, answers: dict[str, Any]) -> list[str]:
     return problems
 
 
-CHECKS = [component_readmes, markers, links, shown_commands]
+CHECKS = [component_readmes, markers, links, defaults_match, shown_commands]

@@ -48,6 +48,7 @@ DEFECTS = {
     "component_readmes": lambda p: (p / "docker/ui/README.md").unlink(),
     "markers": lambda p: append(p / "README.md", "\nDashboards live in Grafana.\n"),
     "links": lambda p: append(p / "README.md", "\nSee [the worker](docker/worker/README.md).\n"),
+    "defaults_match": lambda p: append(p / "README.md", "\nImage: `${PYTHON_IMAGE:-python:2.7}`\n"),
     "shown_commands": lambda p: append(p / "README.md", "\n```sh\nmake no-such-target\n```\n"),
 }
 
