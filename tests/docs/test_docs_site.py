@@ -4,7 +4,9 @@ generated tables agree with what Copier really renders."""
 from __future__ import annotations
 
 import html
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -138,3 +140,30 @@ def test_services_page_lists_every_generated_service(site, rendered):
         for compose in project.glob("docker-compose-*.yml"):
             for service in (yaml.safe_load(compose.read_text()) or {}).get("services") or {}:
                 assert f" {service} " in page, f"{service} ({compose.name}, {answers})"
+
+
+def test_missing_secret_message_is_what_compose_prints(rendered, tmp_path):
+    """The troubleshooting page quotes Compose's message, and `make env` fixes it as it says."""
+    page = (DOCS / "pages" / "troubleshooting.md").read_text()
+    quoted = re.search(r"## A secret is missing\n\n```\n(.*?)\n```", page, re.DOTALL).group(1)
+    project = tmp_path / "project"
+    shutil.copytree(rendered({"database": "postgresql"}), project)
+    env = project / ".env"
+    env.write_text(
+        "".join(
+            line
+            for line in env.read_text().splitlines(keepends=True)
+            if not line.startswith("POSTGRES_PASSWORD=")
+        )
+    )
+    compose = [str(Path(sys.executable).with_name("docker-compose")), "config", "-q"]
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCKER_"))}
+    before = subprocess.run(
+        compose, cwd=project, env=clean, capture_output=True, text=True, check=False
+    )
+    assert before.returncode != 0 and quoted in before.stderr
+    subprocess.run(["make", "env"], cwd=project, check=True, capture_output=True)
+    after = subprocess.run(
+        compose, cwd=project, env=clean, capture_output=True, text=True, check=False
+    )
+    assert after.returncode == 0, after.stderr
