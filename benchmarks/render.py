@@ -37,15 +37,15 @@ REFERENCES = {  # medians measured on the same kind of machine (see ../shared/GU
 }
 
 
-def measure(cmd: list[str]) -> tuple[float, float]:
-    """Run cmd once: (wall seconds, peak RSS in MiB)."""
+def measure(cmd: list[str]) -> tuple[float, float, float]:
+    """Run cmd once: (wall seconds, CPU seconds, peak RSS in MiB)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status):
         sys.exit(f"failed: {' '.join(cmd)}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def copier_copy(template: Path, answers: dict[str, str], dest: Path) -> list[str]:
@@ -54,10 +54,15 @@ def copier_copy(template: Path, answers: dict[str, str], dest: Path) -> list[str
     return [str(COPIER), "copy", *options, str(template), str(dest)]
 
 
-def row(name: str, files: int | str, walls: list[float], peaks: list[float]) -> str:
-    wall = f"{statistics.median(walls):.2f} ({min(walls):.2f}-{max(walls):.2f})"
-    peak = f"{statistics.median(peaks):.0f} ({min(peaks):.0f}-{max(peaks):.0f})"
-    return f"{name:<40} {files:>5} {wall:>18} {peak:>14}"
+def spread(values: list[float], digits: int) -> str:
+    return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}-{max(values):.{digits}f})"
+
+
+def row(name: str, files: int | str, results: list[tuple[float, float, float]]) -> str:
+    walls, cpus, peaks = (list(column) for column in zip(*results, strict=True))
+    return (
+        f"{name:<40} {files:>5} {spread(walls, 2):>18} {spread(cpus, 2):>18} {spread(peaks, 0):>14}"
+    )
 
 
 def main() -> None:
@@ -65,10 +70,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     runs = parser.parse_args().runs
 
-    print(f"{runs} runs each; median (min-max)\n")
-    print(f"{'what':<40} {'files':>5} {'wall s':>18} {'peak MiB':>14}")
+    load = os.getloadavg()[0]
+    print(f"{runs} runs each; median (min-max); load average {load:.1f} on {os.cpu_count()} CPUs")
+    print("wall time is load-bound on a shared machine; CPU time (user+sys) is not\n")
+    print(f"{'what':<40} {'files':>5} {'wall s':>18} {'CPU s':>18} {'peak MiB':>14}")
     startup = [measure([str(COPIER), "--version"]) for _ in range(runs)]
-    print(row("copier --version (start-up floor)", "", *map(list, zip(*startup, strict=True))))
+    print(row("copier --version (start-up floor)", "", startup))
     with tempfile.TemporaryDirectory() as tmp:
         template = Path(tmp) / "template"
         subprocess.run(["git", "clone", "-q", str(TEMPLATE), str(template)], check=True)
@@ -77,9 +84,9 @@ def main() -> None:
             results = [measure(copier_copy(template, answers, dest)) for dest in dests]
             files = sum(1 for p in dests[0].rglob("*") if p.is_file())
             label = f"copier copy --defaults, {name} stack"
-            print(row(label, files, *map(list, zip(*results, strict=True))))
+            print(row(label, files, results))
     for name, (wall, peak) in REFERENCES.items():
-        print(f"{name + ' (reference)':<40} {'':>5} {wall:>18.2f} {peak:>14}")
+        print(f"{name + ' (reference)':<40} {'':>5} {wall:>18.2f} {'':>18} {peak:>14}")
 
 
 if __name__ == "__main__":
