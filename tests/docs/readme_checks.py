@@ -44,7 +44,10 @@ MARKERS = {
     "worker": (lambda a: a["worker"], ["worker", "redis", "/jobs"]),
     "nginx": (lambda a: a["reverse_proxy"] == "nginx", ["nginx", "proxy"]),
     "monitoring": (lambda a: a["monitoring"], ["grafana", "prometheus", "monitoring"]),
-    "postgresql": (lambda a: a["database"] == "postgresql", ["postgresql", "psql", "migrat"]),
+    "postgresql": (
+        lambda a: a["database"] == "postgresql",
+        ["postgresql", "psql", "make migrate", "alembic"],
+    ),
     "mongodb": (lambda a: a["database"] == "mongodb", ["mongodb", "mongosh"]),
     "db": (lambda a: a["database"] != "none", ["docker/db", "db-shell"]),
     "pgvector": (lambda a: a["vector_store"] == "pgvector", ["pgvector"]),
