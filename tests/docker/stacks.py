@@ -113,7 +113,13 @@ class Stack:
         return time.monotonic() - started
 
     def down(self) -> None:
+        """Containers, networks, volumes and this project's image tags go; the parent layers stay
+        (--no-prune): they are the build cache of the next run."""
+        built = self.run("config", "--images", check=False).split()
         self.run("down", "-v", "--remove-orphans", "--timeout", "20", check=False, timeout=180)
+        mine = [image for image in built if image.startswith(f"{self.name}-")]
+        if mine:
+            subprocess.run(["docker", "rmi", "--no-prune", *mine], capture_output=True, check=False)
 
     def logs(self) -> str:
         try:
