@@ -10,52 +10,23 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
+from timing import COPIER, STACKS, measure, spread
+
 TEMPLATE = Path(__file__).resolve().parent.parent
-COPIER = Path(sys.executable).with_name("copier")
-STACKS = {
-    "defaults": {},
-    "largest": {
-        "database": "postgresql",
-        "vector_store": "pgvector",
-        "ui": "streamlit",
-        "worker": "true",
-        "reverse_proxy": "nginx",
-        "monitoring": "true",
-        "ci": "github",
-    },
-}
 REFERENCES = {  # medians measured on the same kind of machine (see ../shared/GUIDE.md)
     "full-stack-fastapi-template": (2.30, 143),
     "cookiecutter-django": (0.66, 42),
 }
 
 
-def measure(cmd: list[str]) -> tuple[float, float, float]:
-    """Run cmd once: (wall seconds, CPU seconds, peak RSS in MiB)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status):
-        sys.exit(f"failed: {' '.join(cmd)}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
-
-
 def copier_copy(template: Path, answers: dict[str, str], dest: Path) -> list[str]:
     data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
     options = ["--quiet", "--defaults", "--vcs-ref", "HEAD", *data]
     return [str(COPIER), "copy", *options, str(template), str(dest)]
-
-
-def spread(values: list[float], digits: int) -> str:
-    return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}-{max(values):.{digits}f})"
 
 
 def row(name: str, files: int | str, results: list[tuple[float, float, float]]) -> str:

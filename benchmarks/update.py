@@ -14,27 +14,13 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
+from timing import COPIER, STACKS, measure, spread
+
 TEMPLATE = Path(__file__).resolve().parent.parent
-COPIER = Path(sys.executable).with_name("copier")
-STACKS = {
-    "defaults": {},
-    "largest": {
-        "database": "postgresql",
-        "vector_store": "pgvector",
-        "ui": "streamlit",
-        "worker": "true",
-        "reverse_proxy": "nginx",
-        "monitoring": "true",
-        "ci": "github",
-    },
-}
 GIT_ENV = {
     **os.environ,
     **{
@@ -47,17 +33,6 @@ GIT_ENV = {
 
 def git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, env=GIT_ENV, stdout=subprocess.DEVNULL)
-
-
-def measure(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, float]:
-    """Run cmd once: (wall seconds, CPU seconds with its subprocesses, peak RSS in MiB)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=GIT_ENV, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status):
-        sys.exit(f"failed: {' '.join(cmd)}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def two_releases(tmp: Path) -> Path:
@@ -96,11 +71,6 @@ def project_at_v1_0_0(template: Path, answers: dict[str, str], dest: Path) -> Pa
     return dest
 
 
-def spread(values: list[float], digits: int) -> str:
-    low, mid, high = min(values), statistics.median(values), max(values)
-    return f"{mid:.{digits}f} ({low:.{digits}f}-{high:.{digits}f})"
-
-
 def row(name: str, files: int, walls: list[float], cpus: list[float], peaks: list[float]) -> str:
     return (
         f"{name:<40} {files:>5} {spread(walls, 2):>18} {spread(cpus, 2):>18} {spread(peaks, 0):>12}"
@@ -126,7 +96,7 @@ def main() -> None:
                 project = tmp / f"{name}{n}"
                 shutil.copytree(original, project, symlinks=True)
                 update = [str(COPIER), "update", "-q", "--defaults", "--vcs-ref", "v1.1.0"]
-                results.append(measure(update, cwd=project))
+                results.append(measure(update, cwd=project, env=GIT_ENV))
                 updated = (project / ".copier-answers.yml").read_text()
                 assert "_commit: v1.1.0" in updated, f"{project} was not updated"
             label = f"copier update v1.0.0 -> v1.1.0, {name}"
