@@ -130,6 +130,7 @@ def test_broken_template_is_caught(tmp_path):
     """A defect in the template itself (not in a rendered copy) fails the checks of its render."""
     template = tmp_path / "template"
     shutil.copytree(TEMPLATE / "template", template / "template")
+    shutil.copytree(TEMPLATE / "includes", template / "includes")
     shutil.copy(TEMPLATE / "copier.yml", template / "copier.yml")
     # A file without the .jinja suffix is copied verbatim: its expression stays unrendered.
     write(template, "template/NOTES.md", "Project {{ project_slug }}\n")
