@@ -9,7 +9,7 @@ import yaml
 @pytest.fixture(scope="session")
 def copier_template_paths() -> list[str]:
     """What pytest-copier snapshots (git init, commit, tag 99.99.99): the template only."""
-    return ["copier.yml", "template"]
+    return ["copier.yml", "includes", "template"]
 
 
 def test_answers_file_records_release_and_answers(copier, tmp_path):
