@@ -1,8 +1,23 @@
-"""The SQLAlchemy engine of the PostgreSQL database (one pool per process and URL)."""
+"""The PostgreSQL database (DATABASE_URL): one SQLAlchemy engine per process and URL."""
 
 from functools import cache
+from typing import Annotated
 
+from pydantic import Field
+from pydantic_settings import BaseSettings
 from sqlalchemy import Engine, create_engine
+
+from core.settings import ENV, read_settings
+
+
+class DatabaseSettings(BaseSettings):
+    model_config = ENV
+
+    database_url: Annotated[str, Field(pattern=r"^postgresql\+psycopg://")]
+
+
+def database_url() -> str:
+    return read_settings(DatabaseSettings).database_url
 
 
 @cache

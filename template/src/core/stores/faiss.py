@@ -14,9 +14,11 @@ from pathlib import Path
 import faiss
 import numpy as np
 from filelock import FileLock
+from pydantic_settings import BaseSettings
 
 from core.embedders.base import Vectors
 from core.models import DocumentInfo, Hit
+from core.settings import ENV, read_settings
 from core.stores.base import VectorStore, parse_time
 
 SCHEMA = """
@@ -32,6 +34,12 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_document ON chunks (document_id, version);
 """
+
+
+class FaissSettings(BaseSettings):
+    model_config = ENV
+
+    faiss_dir: Path = Path("data/vectors")
 
 
 class FaissStore(VectorStore):
@@ -193,3 +201,7 @@ class FaissStore(VectorStore):
         with self._mutex:
             self._current_index()
         self.count()
+
+
+def create(dim: int) -> FaissStore:
+    return FaissStore(read_settings(FaissSettings).faiss_dir, dim)
