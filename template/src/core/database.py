@@ -4,20 +4,17 @@ from functools import cache
 from typing import Annotated
 
 from pydantic import Field
-from pydantic_settings import BaseSettings
 from sqlalchemy import Engine, create_engine
 
-from core.settings import ENV, read_settings
+from core.settings import EnvSettings
 
 
-class DatabaseSettings(BaseSettings):
-    model_config = ENV
-
+class DatabaseSettings(EnvSettings):
     database_url: Annotated[str, Field(pattern=r"^postgresql\+psycopg://")]
 
 
 def database_url() -> str:
-    return read_settings(DatabaseSettings).database_url
+    return DatabaseSettings.read().database_url
 
 
 @cache

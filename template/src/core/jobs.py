@@ -19,19 +19,16 @@ from dramatiq.middleware import (
     TimeLimit,
 )
 from pydantic import BaseModel, Field, RedisDsn
-from pydantic_settings import BaseSettings
 
 from core.models import IngestResult
-from core.settings import ENV, read_settings
+from core.settings import EnvSettings
 
 QUEUE = "ingest"
 ACTOR = "ingest_document"
 
 
-class QueueSettings(BaseSettings):
+class QueueSettings(EnvSettings):
     """The queue's variables (REDIS_URL, JOB_*), read by the API and by the worker."""
-
-    model_config = ENV
 
     redis_url: RedisDsn
     # Prefix of every Redis key of the queue and of the job records.
@@ -49,7 +46,7 @@ class QueueSettings(BaseSettings):
 
 
 def load_queue_settings() -> QueueSettings:
-    return read_settings(QueueSettings)
+    return QueueSettings.read()
 
 
 JobState = Literal["queued", "running", "done", "failed"]

@@ -1,17 +1,32 @@
 """Settings from the environment (and .env). Every variable is validated at start-up.
 
 These are the settings every process shares; each backend (vector store, metadata database,
-job queue) reads its own variables with its own class, through `read_settings`.
+job queue) reads its own variables with its own class, with `read()`.
 """
 
 from enum import StrEnum
-from typing import Annotated, Self, TypeVar
+from typing import Annotated, Self
 
 from pydantic import Field, HttpUrl, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Every settings class reads the environment, then .env; unknown variables belong to others.
-ENV = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+class SettingsError(SystemExit):
+    """Stops the program with one line naming each bad variable."""
+
+
+class EnvSettings(BaseSettings):
+    """Read from the environment, then .env; the variables of other classes are ignored."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    @classmethod
+    def read(cls) -> Self:
+        """Read and validate, or stop with a one-line message naming the variable."""
+        try:
+            return cls()
+        except ValidationError as error:
+            raise SettingsError(f"invalid settings: {describe(error)}") from None
 
 
 class EmbedderName(StrEnum):
@@ -25,10 +40,8 @@ class AnswererName(StrEnum):
     OPENAI = "openai"
 
 
-class Settings(BaseSettings):
+class Settings(EnvSettings):
     """One field per environment variable: the field name in upper case."""
-
-    model_config = ENV
 
     # Documents and chunking
     max_upload_bytes: Annotated[int, Field(gt=0)] = 10 * 1024 * 1024
@@ -54,23 +67,8 @@ class Settings(BaseSettings):
         return self
 
 
-class SettingsError(SystemExit):
-    """Stops the program with one line naming each bad variable."""
-
-
-AnySettings = TypeVar("AnySettings", bound=BaseSettings)
-
-
-def read_settings(kind: type[AnySettings]) -> AnySettings:
-    """Read and validate settings, or stop with a one-line message naming the variable."""
-    try:
-        return kind()
-    except ValidationError as error:
-        raise SettingsError(f"invalid settings: {describe(error)}") from None
-
-
 def load_settings() -> Settings:
-    return read_settings(Settings)
+    return Settings.read()
 
 
 def describe(error: ValidationError) -> str:

@@ -4,15 +4,12 @@ from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field
-from pydantic_settings import BaseSettings
 
-from core.settings import ENV, read_settings
+from core.settings import EnvSettings
 
 
-class WorkerSettings(BaseSettings):
+class WorkerSettings(EnvSettings):
     """One field per environment variable: the field name in upper case."""
-
-    model_config = ENV
 
     worker_threads: Annotated[int, Field(ge=1, le=64)] = 1
     worker_metrics_port: Annotated[int, Field(ge=1, le=65535)] = 8001
@@ -24,4 +21,4 @@ class WorkerSettings(BaseSettings):
 
 
 def load_worker_settings() -> WorkerSettings:
-    return read_settings(WorkerSettings)
+    return WorkerSettings.read()

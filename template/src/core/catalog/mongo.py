@@ -4,21 +4,18 @@ from functools import cached_property
 from typing import Annotated, Any
 
 from pydantic import Field
-from pydantic_settings import BaseSettings
 from pymongo import DESCENDING, MongoClient
 from pymongo.collection import Collection
 
 from core.catalog.base import Catalog
 from core.models import DocumentInfo
-from core.settings import ENV, read_settings
+from core.settings import EnvSettings
 from core.stores.base import VectorStore
 
 SORT = [("ingested_at", DESCENDING), ("_id", 1)]
 
 
-class MongoSettings(BaseSettings):
-    model_config = ENV
-
+class MongoSettings(EnvSettings):
     mongodb_url: Annotated[str, Field(pattern=r"^mongodb(\+srv)?://")]
     mongodb_database: str = "app"
 
@@ -71,5 +68,5 @@ class MongoCatalog(Catalog):
 
 
 def create(store: VectorStore) -> MongoCatalog:
-    settings = read_settings(MongoSettings)
+    settings = MongoSettings.read()
     return MongoCatalog(settings.mongodb_url, settings.mongodb_database)

@@ -8,17 +8,14 @@ import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from pydantic import Field, HttpUrl
-from pydantic_settings import BaseSettings
 
 from core.embedders.base import Vectors
 from core.models import DocumentInfo, Hit
-from core.settings import ENV, read_settings
+from core.settings import EnvSettings
 from core.stores.base import VectorStore, chunk_id, parse_time
 
 
-class ChromaSettings(BaseSettings):
-    model_config = ENV
-
+class ChromaSettings(EnvSettings):
     chroma_url: HttpUrl
     collection: Annotated[str, Field(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,62}$")] = "chunks"
 
@@ -124,5 +121,5 @@ class ChromaStore(VectorStore):
 
 
 def create(dim: int) -> ChromaStore:
-    settings = read_settings(ChromaSettings)
+    settings = ChromaSettings.read()
     return ChromaStore(str(settings.chroma_url), settings.collection, dim)

@@ -14,11 +14,10 @@ from pathlib import Path
 import faiss
 import numpy as np
 from filelock import FileLock
-from pydantic_settings import BaseSettings
 
 from core.embedders.base import Vectors
 from core.models import DocumentInfo, Hit
-from core.settings import ENV, read_settings
+from core.settings import EnvSettings
 from core.stores.base import VectorStore, parse_time
 
 SCHEMA = """
@@ -36,9 +35,7 @@ CREATE INDEX IF NOT EXISTS chunks_document ON chunks (document_id, version);
 """
 
 
-class FaissSettings(BaseSettings):
-    model_config = ENV
-
+class FaissSettings(EnvSettings):
     faiss_dir: Path = Path("data/vectors")
 
 
@@ -204,4 +201,4 @@ class FaissStore(VectorStore):
 
 
 def create(dim: int) -> FaissStore:
-    return FaissStore(read_settings(FaissSettings).faiss_dir, dim)
+    return FaissStore(FaissSettings.read().faiss_dir, dim)

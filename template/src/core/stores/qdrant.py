@@ -8,20 +8,17 @@ from functools import cached_property
 from typing import Annotated, Any, Self
 
 from pydantic import Field, HttpUrl, model_validator
-from pydantic_settings import BaseSettings
 from qdrant_client import QdrantClient, models
 
 from core.embedders.base import Vectors
 from core.models import DocumentInfo, Hit
-from core.settings import ENV, read_settings
+from core.settings import EnvSettings
 from core.stores.base import VectorStore, chunk_id, parse_time
 
 BATCH = 256
 
 
-class QdrantSettings(BaseSettings):
-    model_config = ENV
-
+class QdrantSettings(EnvSettings):
     qdrant_url: HttpUrl | None = None
     qdrant_path: str | None = None
     collection: Annotated[str, Field(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,62}$")] = "chunks"
@@ -164,5 +161,5 @@ class QdrantStore(VectorStore):
 
 
 def create(dim: int) -> QdrantStore:
-    settings = read_settings(QdrantSettings)
+    settings = QdrantSettings.read()
     return QdrantStore(settings.qdrant_url, settings.qdrant_path, settings.collection, dim)
