@@ -1,8 +1,20 @@
-"""The SQLAlchemy engine of the PostgreSQL database (one pool per process and URL)."""
+"""The PostgreSQL database (DATABASE_URL): one SQLAlchemy engine per process and URL."""
 
 from functools import cache
+from typing import Annotated
 
+from pydantic import Field
 from sqlalchemy import Engine, create_engine
+
+from core.settings import EnvSettings
+
+
+class DatabaseSettings(EnvSettings):
+    database_url: Annotated[str, Field(pattern=r"^postgresql\+psycopg://")]
+
+
+def database_url() -> str:
+    return DatabaseSettings.read().database_url
 
 
 @cache

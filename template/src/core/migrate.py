@@ -5,6 +5,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from core.database import database_url
 from core.settings import load_settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -23,8 +24,7 @@ def upgrade(database_url: str, embedding_dim: int) -> None:
 
 
 def main() -> None:
-    settings = load_settings()
-    upgrade(settings.database_url, settings.embedding_dim)
+    upgrade(database_url(), load_settings().embedding_dim)
     print("database migrated to the latest revision")
 
 

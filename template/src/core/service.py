@@ -32,8 +32,8 @@ class RagService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.embedder = make_embedder(settings)
-        self.store = make_store(settings, self.embedder.dim)
-        self.catalog = make_catalog(settings, self.store)
+        self.store = make_store(self.embedder.dim)
+        self.catalog = make_catalog(self.store)
         self.answerer = make_answerer(settings)
 
     def ingest(self, filename: str, content: bytes) -> IngestResult:

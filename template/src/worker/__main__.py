@@ -10,13 +10,13 @@ import threading
 
 import dramatiq
 
+from core.jobs import JobQueue, load_queue_settings
 from core.logging import configure_logging
 from core.service import RagService
 from core.settings import load_settings
 from worker.inbox import Inbox
 from worker.metrics import WorkerMetrics
-from worker.queue import JobQueue
-from worker.settings import load_queue_settings
+from worker.settings import load_worker_settings
 from worker.tasks import declare_ingest_actor
 
 logger = logging.getLogger("worker")
@@ -25,32 +25,33 @@ logger = logging.getLogger("worker")
 def main() -> None:
     configure_logging()
     settings = load_settings()
+    service = RagService(settings)
     queue_settings = load_queue_settings()
+    worker_settings = load_worker_settings()
     queue = JobQueue(queue_settings)
     metrics = WorkerMetrics()
     metrics.watch_queue(queue.depth)
-    metrics.serve(queue_settings.worker_metrics_port)
-    service = RagService(settings)
+    metrics.serve(worker_settings.worker_metrics_port)
     declare_ingest_actor(queue.broker, service, queue.jobs, metrics, queue_settings.job_max_retries)
     inbox = None
-    if queue_settings.inbox_dir:
-        inbox = Inbox(queue_settings.inbox_dir, queue.submit, settings.max_upload_bytes)
+    if worker_settings.inbox_dir:
+        inbox = Inbox(worker_settings.inbox_dir, queue.submit, settings.max_upload_bytes)
 
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
 
-    worker = dramatiq.Worker(queue.broker, worker_threads=queue_settings.worker_threads)
+    worker = dramatiq.Worker(queue.broker, worker_threads=worker_settings.worker_threads)
     worker.start()
-    logger.info("worker started (%d threads)", queue_settings.worker_threads)
-    while not stopping.wait(queue_settings.inbox_poll_seconds):
+    logger.info("worker started (%d threads)", worker_settings.worker_threads)
+    while not stopping.wait(worker_settings.inbox_poll_seconds):
         if inbox:
             try:
                 inbox.scan()
             except Exception:
                 logger.exception("inbox scan failed; trying again at the next poll")
     logger.info("stopping: waiting for the job in progress")
-    worker.stop(timeout=int(queue_settings.worker_shutdown_seconds * 1000))
+    worker.stop(timeout=int(worker_settings.worker_shutdown_seconds * 1000))
     logger.info("stopped")
 
 

@@ -6,10 +6,10 @@ import dramatiq
 from dramatiq.middleware import CurrentMessage
 
 from core.errors import IngestError
+from core.jobs import ACTOR, FINISHED, QUEUE, JobStore
 from core.logging import request_context
 from core.service import RagService
 from worker.metrics import WorkerMetrics
-from worker.queue import ACTOR, FINISHED, QUEUE, JobStore
 
 logger = logging.getLogger(__name__)
 

@@ -7,10 +7,9 @@ from fastapi.testclient import TestClient
 from pydantic import RedisDsn
 
 from api.main import create_app
+from core.jobs import QUEUE, JobQueue, QueueSettings
 from core.settings import Settings
 from tests.api.conftest import MakeClient
-from worker.queue import QUEUE, JobQueue
-from worker.settings import QueueSettings
 
 TIDES = b"# Tides\n\nSpring tides, the highest of the month, come at new and full moon.\n"
 

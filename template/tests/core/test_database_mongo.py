@@ -12,7 +12,7 @@ from pymongo import MongoClient
 from core.catalog.mongo import MongoCatalog, from_record, to_record
 from core.models import DocumentInfo
 from core.service import RagService
-from core.settings import Settings, SettingsError, load_settings
+from core.settings import Settings, SettingsError
 
 DOCUMENT = DocumentInfo(
     document_id="tides-md-0123456789ab",
@@ -52,7 +52,7 @@ def test_catalog_put_replaces_and_pages(service: RagService) -> None:
 def test_mongodb_url_is_validated(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MONGODB_URL", "mysql://db")
     with pytest.raises(SettingsError, match="MONGODB_URL: String should match pattern"):
-        load_settings()
+        RagService(settings)
 
 
 @pytest.mark.skipif(
@@ -61,11 +61,11 @@ def test_mongodb_url_is_validated(settings: Settings, monkeypatch: pytest.Monkey
     "binary); set TEST_MONGODB_URL to run the catalog against a real server. Covered "
     "without it: BSON encoding with the real codec, the catalog's calls with mongomock.",
 )
-def test_against_a_real_server(settings: Settings) -> None:
+def test_against_a_real_server(settings: Settings, settings_env: dict[str, str]) -> None:
     client: MongoClient[dict[str, object]] = MongoClient(os.environ["TEST_MONGODB_URL"])
     client.admin.command("ping")
     service = RagService(settings)
     assert service.check_ready() == {"vector_store": "ok", "database": "ok"}
     service.ingest("tides.md", b"The tides follow the moon.")
     assert service.list_documents(0, 10)[1] == 1
-    client.drop_database(settings.mongodb_database)
+    client.drop_database(settings_env["MONGODB_DATABASE"])

@@ -97,7 +97,7 @@ def test_bad_documents_are_refused_and_nothing_is_stored(
     error: type[Exception],
 ) -> None:
     monkeypatch.setenv("MAX_UPLOAD_BYTES", "2000")
-    service = RagService(Settings(_env_file=None))
+    service = RagService(Settings())
     with pytest.raises(error):
         service.ingest(filename, content)
     assert service.chunk_count() == 0

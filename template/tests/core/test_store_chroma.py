@@ -1,11 +1,9 @@
 """Chroma specifics: a real `chroma run` server (see tests/conftest.py)."""
 
-from collections.abc import Callable
-
 import pytest
 
 from core.service import RagService
-from core.settings import Settings, SettingsError, load_settings
+from core.settings import Settings, SettingsError
 
 
 def test_collection_uses_cosine_distance(service: RagService) -> None:
@@ -20,12 +18,15 @@ def test_two_services_share_the_server(settings: Settings) -> None:
     assert [hit.source for hit in reader.search("written read", top_k=1)] == ["shared.md"]
 
 
-def test_not_ready_names_the_vector_store(make_settings: Callable[..., Settings]) -> None:
-    status = RagService(make_settings()).check_ready()  # port 9: nothing listens
+def test_not_ready_names_the_vector_store(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHROMA_URL", "http://127.0.0.1:9")  # nothing listens
+    status = RagService(settings).check_ready()
     assert status["vector_store"] != "ok"
 
 
 def test_chroma_url_is_required(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CHROMA_URL")
     with pytest.raises(SettingsError, match="CHROMA_URL: Field required"):
-        load_settings()
+        RagService(settings)

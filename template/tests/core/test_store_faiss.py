@@ -79,8 +79,10 @@ def test_an_index_of_another_dimension_is_refused(tmp_path: Path) -> None:
         FaissStore(tmp_path, 16).check()
 
 
-def test_not_ready_when_the_index_file_is_damaged(service: RagService) -> None:
+def test_not_ready_when_the_index_file_is_damaged(
+    service: RagService, settings_env: dict[str, str]
+) -> None:
     service.ingest("a.txt", b"some text")
-    (Path(service.settings.faiss_dir) / "index.faiss").write_bytes(b"garbage")
+    (Path(settings_env["FAISS_DIR"]) / "index.faiss").write_bytes(b"garbage")
     status = service.check_ready()
     assert status["vector_store"] != "ok"

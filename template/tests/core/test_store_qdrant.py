@@ -5,7 +5,7 @@ import gc
 import pytest
 
 from core.service import RagService
-from core.settings import Settings, SettingsError, load_settings
+from core.settings import Settings, SettingsError
 
 
 def test_local_mode_keeps_the_data_on_disk(settings: Settings) -> None:
@@ -22,11 +22,11 @@ def test_local_mode_keeps_the_data_on_disk(settings: Settings) -> None:
 def test_exactly_one_of_url_and_path(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QDRANT_URL", "http://vectordb:6333")
     with pytest.raises(SettingsError, match="exactly one of QDRANT_URL"):
-        load_settings()
+        RagService(settings)
     monkeypatch.delenv("QDRANT_URL")
     monkeypatch.delenv("QDRANT_PATH")
     with pytest.raises(SettingsError, match="exactly one of QDRANT_URL"):
-        load_settings()
+        RagService(settings)
 
 
 def test_server_mode_not_ready_names_the_vector_store(
@@ -34,5 +34,5 @@ def test_server_mode_not_ready_names_the_vector_store(
 ) -> None:
     monkeypatch.delenv("QDRANT_PATH")
     monkeypatch.setenv("QDRANT_URL", "http://127.0.0.1:9")  # nothing listens
-    status = RagService(Settings(_env_file=None)).check_ready()
+    status = RagService(settings).check_ready()
     assert status["vector_store"] != "ok"

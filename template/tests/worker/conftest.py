@@ -10,11 +10,10 @@ import dramatiq
 import pytest
 from prometheus_client import CollectorRegistry
 
+from core.jobs import JobQueue, QueueSettings
 from core.service import RagService
 from tests.worker.redis_server import redis_server
 from worker.metrics import WorkerMetrics
-from worker.queue import JobQueue
-from worker.settings import QueueSettings
 from worker.tasks import declare_ingest_actor
 
 RunWorker = Callable[..., AbstractContextManager[WorkerMetrics]]
@@ -42,7 +41,7 @@ def queue_env(redis_url: str) -> dict[str, str]:
 def queue_settings(queue_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> QueueSettings:
     for name, value in queue_env.items():
         monkeypatch.setenv(name, value)
-    return QueueSettings(_env_file=None)
+    return QueueSettings()
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import time
 
-from worker.queue import FINISHED, JobQueue, JobStatus
+from core.jobs import FINISHED, JobQueue, JobStatus
 
 
 def wait_for_job(

@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
+from core.jobs import JobQueue
 from tests.worker.conftest import RunWorker
 from tests.worker.helpers import wait_for_job
 from worker.inbox import Inbox
-from worker.queue import JobQueue
 
 
 def test_a_file_is_queued_once_it_is_stable(

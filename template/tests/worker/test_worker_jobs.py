@@ -5,11 +5,11 @@ import time
 
 import pytest
 
+from core.jobs import JobQueue
 from core.logging import configure_logging, request_context
 from core.service import RagService
 from tests.worker.conftest import RunWorker
 from tests.worker.helpers import wait_for_job
-from worker.queue import JobQueue
 
 TIDES = b"# Tides\n\nSpring tides, the highest of the month, come at new and full moon.\n"
 

@@ -8,8 +8,8 @@ from redis.exceptions import RedisError
 
 from api.deps import AppSettings
 from api.uploads import read_upload
+from core.jobs import JobQueue, JobStatus
 from core.logging import request_id
-from worker.queue import JobQueue, JobStatus
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 

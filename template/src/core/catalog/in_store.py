@@ -2,7 +2,7 @@
 
 from core.catalog.base import Catalog
 from core.models import DocumentInfo
-from core.stores.base import DocumentListing
+from core.stores.base import DocumentListing, VectorStore
 
 
 class InStoreCatalog(Catalog):
@@ -22,3 +22,9 @@ class InStoreCatalog(Catalog):
 
     def check(self) -> None:
         """Checked as the vector store."""
+
+
+def create(store: VectorStore) -> InStoreCatalog:
+    if not isinstance(store, DocumentListing):
+        raise TypeError(f"{store.name} cannot list documents: a metadata database is needed")
+    return InStoreCatalog(store)

@@ -1,15 +1,23 @@
 """Document metadata in MongoDB (collection `documents`, one record per document)."""
 
 from functools import cached_property
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field
 from pymongo import DESCENDING, MongoClient
 from pymongo.collection import Collection
 
 from core.catalog.base import Catalog
 from core.models import DocumentInfo
+from core.settings import EnvSettings
+from core.stores.base import VectorStore
 
 SORT = [("ingested_at", DESCENDING), ("_id", 1)]
+
+
+class MongoSettings(EnvSettings):
+    mongodb_url: Annotated[str, Field(pattern=r"^mongodb(\+srv)?://")]
+    mongodb_database: str = "app"
 
 
 def to_record(document: DocumentInfo) -> dict[str, Any]:
@@ -57,3 +65,8 @@ class MongoCatalog(Catalog):
 
     def check(self) -> None:
         self._client.admin.command("ping")
+
+
+def create(store: VectorStore) -> MongoCatalog:
+    settings = MongoSettings.read()
+    return MongoCatalog(settings.mongodb_url, settings.mongodb_database)

@@ -15,8 +15,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 
 from core.catalog.base import Catalog
-from core.database import engine_for
+from core.database import database_url, engine_for
 from core.models import DocumentInfo
+from core.stores.base import VectorStore
 
 documents = Table(
     "documents",
@@ -65,3 +66,7 @@ class PostgresCatalog(Catalog):
     def check(self) -> None:
         with self._engine.connect() as connection:
             connection.execute(select(func.count()).select_from(documents))
+
+
+def create(store: VectorStore) -> PostgresCatalog:
+    return PostgresCatalog(database_url())

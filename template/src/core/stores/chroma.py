@@ -1,16 +1,23 @@
 """Chroma: a server (CHROMA_URL) reached with the HTTP client; cosine-distance HNSW collection."""
 
 from functools import cached_property
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from pydantic import Field, HttpUrl
 
 from core.embedders.base import Vectors
 from core.models import DocumentInfo, Hit
+from core.settings import EnvSettings
 from core.stores.base import VectorStore, chunk_id, parse_time
+
+
+class ChromaSettings(EnvSettings):
+    chroma_url: HttpUrl
+    collection: Annotated[str, Field(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,62}$")] = "chunks"
 
 
 class ChromaStore(VectorStore):
@@ -111,3 +118,8 @@ class ChromaStore(VectorStore):
     def check(self) -> None:
         self._client.heartbeat()
         self.count()
+
+
+def create(dim: int) -> ChromaStore:
+    settings = ChromaSettings.read()
+    return ChromaStore(str(settings.chroma_url), settings.collection, dim)

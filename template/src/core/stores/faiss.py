@@ -17,6 +17,7 @@ from filelock import FileLock
 
 from core.embedders.base import Vectors
 from core.models import DocumentInfo, Hit
+from core.settings import EnvSettings
 from core.stores.base import VectorStore, parse_time
 
 SCHEMA = """
@@ -32,6 +33,10 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_document ON chunks (document_id, version);
 """
+
+
+class FaissSettings(EnvSettings):
+    faiss_dir: Path = Path("data/vectors")
 
 
 class FaissStore(VectorStore):
@@ -193,3 +198,7 @@ class FaissStore(VectorStore):
         with self._mutex:
             self._current_index()
         self.count()
+
+
+def create(dim: int) -> FaissStore:
+    return FaissStore(FaissSettings.read().faiss_dir, dim)

@@ -16,7 +16,7 @@ from sqlalchemy import (
     text,
 )
 
-from core.database import engine_for
+from core.database import database_url, engine_for
 from core.embedders.base import Vectors
 from core.models import DocumentInfo, Hit
 from core.stores.base import VectorStore
@@ -90,3 +90,7 @@ class PgvectorStore(VectorStore):
 
     def check(self) -> None:
         self.count()
+
+
+def create(dim: int) -> PgvectorStore:
+    return PgvectorStore(database_url(), dim)

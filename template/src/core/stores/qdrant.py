@@ -5,16 +5,29 @@ Local mode is for development and tests: only one process may open the folder at
 
 import uuid
 from functools import cached_property
-from typing import Any
+from typing import Annotated, Any, Self
 
-from pydantic import HttpUrl
+from pydantic import Field, HttpUrl, model_validator
 from qdrant_client import QdrantClient, models
 
 from core.embedders.base import Vectors
 from core.models import DocumentInfo, Hit
+from core.settings import EnvSettings
 from core.stores.base import VectorStore, chunk_id, parse_time
 
 BATCH = 256
+
+
+class QdrantSettings(EnvSettings):
+    qdrant_url: HttpUrl | None = None
+    qdrant_path: str | None = None
+    collection: Annotated[str, Field(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,62}$")] = "chunks"
+
+    @model_validator(mode="after")
+    def _one_location(self) -> Self:
+        if (self.qdrant_url is None) == (self.qdrant_path is None):
+            raise ValueError("set exactly one of QDRANT_URL (server) and QDRANT_PATH (local mode)")
+        return self
 
 
 def _point_id(document_id: str, version: str, chunk_index: int) -> str:
@@ -145,3 +158,8 @@ class QdrantStore(VectorStore):
 
     def check(self) -> None:
         self.count()
+
+
+def create(dim: int) -> QdrantStore:
+    settings = QdrantSettings.read()
+    return QdrantStore(settings.qdrant_url, settings.qdrant_path, settings.collection, dim)

@@ -1,12 +1,12 @@
 """The ingestion queue: dramatiq's Redis broker for the messages, Redis hashes for job status.
 
-A message carries only the job id; the file and the status live in the job's hash, which the
-API reads to answer GET /jobs/{job_id}.
+The API queues jobs and reads their status; the worker consumes them. A message carries only
+the job id; the file and the status live in the job's hash (GET /jobs/{job_id}).
 """
 
 import time
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 import redis
 from dramatiq import Message
@@ -18,13 +18,36 @@ from dramatiq.middleware import (
     ShutdownNotifications,
     TimeLimit,
 )
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, RedisDsn
 
 from core.models import IngestResult
-from worker.settings import QueueSettings
+from core.settings import EnvSettings
 
 QUEUE = "ingest"
 ACTOR = "ingest_document"
+
+
+class QueueSettings(EnvSettings):
+    """The queue's variables (REDIS_URL, JOB_*), read by the API and by the worker."""
+
+    redis_url: RedisDsn
+    # Prefix of every Redis key of the queue and of the job records.
+    queue_namespace: Annotated[str, Field(pattern=r"^[a-zA-Z0-9_.-]{1,64}$")] = "rag"
+
+    # A failed job is tried again JOB_MAX_RETRIES times, waiting exponentially longer.
+    job_max_retries: Annotated[int, Field(ge=0, le=100)] = 5
+    job_min_backoff_seconds: Annotated[float, Field(gt=0)] = 2.0
+    job_max_backoff_seconds: Annotated[float, Field(gt=0)] = 300.0
+    job_time_limit_seconds: Annotated[float, Field(gt=0)] = 600.0
+    # The jobs of a worker that stopped sending heartbeats (killed) go back to the queue.
+    job_requeue_after_seconds: Annotated[float, Field(ge=1)] = 60.0
+    # How long a job's status stays readable (GET /jobs/{job_id}).
+    job_ttl_seconds: Annotated[int, Field(ge=60)] = 7 * 24 * 3600
+
+
+def load_queue_settings() -> QueueSettings:
+    return QueueSettings.read()
+
 
 JobState = Literal["queued", "running", "done", "failed"]
 FINISHED = frozenset({"done", "failed"})

@@ -1,13 +1,32 @@
-"""Settings from the environment (and .env). Every variable is validated at start-up."""
+"""Settings from the environment (and .env). Every variable is validated at start-up.
+
+These are the settings every process shares; each backend (vector store, metadata database,
+job queue) reads its own variables with its own class, with `read()`.
+"""
 
 from enum import StrEnum
-{%- if vector_store == 'faiss' %}
-from pathlib import Path
-{%- endif %}
 from typing import Annotated, Self
 
 from pydantic import Field, HttpUrl, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(SystemExit):
+    """Stops the program with one line naming each bad variable."""
+
+
+class EnvSettings(BaseSettings):
+    """Read from the environment, then .env; the variables of other classes are ignored."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    @classmethod
+    def read(cls) -> Self:
+        """Read and validate, or stop with a one-line message naming the variable."""
+        try:
+            return cls()
+        except ValidationError as error:
+            raise SettingsError(f"invalid settings: {describe(error)}") from None
 
 
 class EmbedderName(StrEnum):
@@ -21,10 +40,8 @@ class AnswererName(StrEnum):
     OPENAI = "openai"
 
 
-class Settings(BaseSettings):
+class Settings(EnvSettings):
     """One field per environment variable: the field name in upper case."""
-
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
     # Documents and chunking
     max_upload_bytes: Annotated[int, Field(gt=0)] = 10 * 1024 * 1024
@@ -40,32 +57,6 @@ class Settings(BaseSettings):
     openai_base_url: HttpUrl = HttpUrl("https://api.openai.com/v1")
     openai_api_key: SecretStr | None = None
     openai_timeout_seconds: Annotated[float, Field(gt=0)] = 60.0
-{%- if vector_store == 'faiss' %}
-
-    # Vector store
-    faiss_dir: Path = Path("data/vectors")
-{%- elif vector_store == 'chroma' %}
-
-    # Vector store
-    chroma_url: HttpUrl
-    collection: Annotated[str, Field(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,62}$")] = "chunks"
-{%- elif vector_store == 'qdrant' %}
-
-    # Vector store
-    qdrant_url: HttpUrl | None = None
-    qdrant_path: str | None = None
-    collection: Annotated[str, Field(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,62}$")] = "chunks"
-{%- endif %}
-{%- if database == 'postgresql' %}
-
-    # Metadata database
-    database_url: Annotated[str, Field(pattern=r"^postgresql\+psycopg://")]
-{%- elif database == 'mongodb' %}
-
-    # Metadata database
-    mongodb_url: Annotated[str, Field(pattern=r"^mongodb(\+srv)?://")]
-    mongodb_database: str = "app"
-{%- endif %}
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Self:
@@ -73,23 +64,11 @@ class Settings(BaseSettings):
             raise ValueError("CHUNK_OVERLAP must be smaller than CHUNK_SIZE")
         if self.embedder is EmbedderName.OPENAI and "embedding_model" not in self.model_fields_set:
             raise ValueError("EMBEDDER=openai needs EMBEDDING_MODEL, the endpoint's model name")
-{%- if vector_store == 'qdrant' %}
-        if (self.qdrant_url is None) == (self.qdrant_path is None):
-            raise ValueError("set exactly one of QDRANT_URL (server) and QDRANT_PATH (local mode)")
-{%- endif %}
         return self
 
 
-class SettingsError(SystemExit):
-    """Stops the program with one line naming each bad variable."""
-
-
 def load_settings() -> Settings:
-    """Read and validate the settings, or stop with a one-line message naming the variable."""
-    try:
-        return Settings()
-    except ValidationError as error:
-        raise SettingsError(f"invalid settings: {describe(error)}") from None
+    return Settings.read()
 
 
 def describe(error: ValidationError) -> str:

@@ -1,0 +1,15 @@
+"""The vector store of this project: the one module of this package besides base.py.
+
+Each store module reads its own settings (FAISS_DIR, CHROMA_URL...) and provides
+`create(dim)`. Adding a store is adding its module; a project keeps only the one it uses.
+"""
+
+import importlib
+import pkgutil
+
+from core.stores.base import VectorStore
+
+
+def make_store(dim: int) -> VectorStore:
+    [name] = [module.name for module in pkgutil.iter_modules(__path__) if module.name != "base"]
+    return importlib.import_module(f"{__name__}.{name}").create(dim)
