@@ -34,10 +34,14 @@ def copier_copy(template: Path, answers: dict[str, str], dest: Path) -> list[str
 
 
 def floor_template(dest: Path) -> Path:
-    """A one-file Copier template in a git repository: the least any template costs."""
-    dest.mkdir()
-    (dest / "copier.yml").write_text("project_name:\n  type: str\n  default: Floor\n")
-    (dest / "README.md.jinja").write_text("# {{ project_name }}\n")
+    """A one-file Copier template in a git repository: the least any template costs.
+
+    Laid out like this one (`_subdirectory`), so Copier does not walk the floor's .git folder.
+    """
+    (dest / "template").mkdir(parents=True)
+    questions = "_subdirectory: template\nproject_name:\n  type: str\n  default: Floor\n"
+    (dest / "copier.yml").write_text(questions)
+    (dest / "template/README.md.jinja").write_text("# {{ project_name }}\n")
     git = ["git", "-c", "user.name=Benchmark", "-c", "user.email=bench@example.com"]
     subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
     subprocess.run([*git, "add", "-A"], cwd=dest, check=True)
