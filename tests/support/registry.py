@@ -8,6 +8,7 @@ pyproject.toml: the private names used here are checked by the fast tier on ever
 
 from __future__ import annotations
 
+import atexit
 import functools
 import shutil
 import tempfile
@@ -54,6 +55,7 @@ def options() -> dict[str, list[Any]]:
 def _config_only() -> Path:
     """A folder holding a copy of copier.yml: Copier reads it without a git clone."""
     folder = Path(tempfile.mkdtemp(prefix="stackyard-registry-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     shutil.copy(COPIER_YML, folder / "copier.yml")
     return folder
 
