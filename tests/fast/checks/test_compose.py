@@ -1,5 +1,6 @@
 """The Compose files: valid for the real Compose parser alone and with their overrides, one file
-per service, the conventions of docs/architecture.md, and compose-lint."""
+per service, exactly the services the registry names, the conventions of docs/architecture.md,
+and compose-lint."""
 
 from __future__ import annotations
 
