@@ -1,9 +1,8 @@
 """Wall time of the documentation build and of its generated parts.
 
 `mkdocs build --strict` of docs/mkdocs.yml (a separate process per run), and, in this process,
-the two generators it runs: the questions and images tables (copier.yml and the template's file
-names) and the services reference (three real Copier renders).
-Usage: .venv/bin/python benchmarks/docs.py [--runs 5]
+the two generators it runs: the questions and images tables (copier.yml's registry) and the services reference (three real Copier renders).
+Usage (from the repository root): .venv/bin/python -m benchmarks.docs [--runs 5]
 """
 
 from __future__ import annotations
@@ -15,13 +14,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-MKDOCS = Path(sys.executable).with_name("mkdocs")
-sys.path.insert(0, str(REPO / "docs" / "hooks"))
-import questions
-import services
+from docs.hooks import questions, services
+from tests.support import REPO
 
 
 def timed(action: Callable[[], object], runs: int) -> list[float]:
@@ -36,7 +31,9 @@ def timed(action: Callable[[], object], runs: int) -> list[float]:
 def build() -> None:
     with tempfile.TemporaryDirectory() as site:
         cmd = [
-            str(MKDOCS),
+            sys.executable,
+            "-m",
+            "mkdocs",
             "build",
             "--strict",
             "-q",
@@ -45,7 +42,7 @@ def build() -> None:
             "-d",
             site,
         ]
-        subprocess.run(cmd, check=True, capture_output=True)
+        subprocess.run(cmd, cwd=REPO, check=True, capture_output=True)
 
 
 def main() -> None:

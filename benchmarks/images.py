@@ -5,7 +5,8 @@ size, cold build time (--no-cache), cached rebuild time after a one-line change 
 size added over its base image. Per stack: seconds from `docker compose up -d --wait` to every
 service healthy, images already built.
 Base and third-party images are the offline stand-ins (../shared/offline-images), as in the
-Docker test tier. Usage: .venv/bin/python benchmarks/images.py [--stacks defaults largest]
+Docker test tier. Usage (from the repository root):
+.venv/bin/python -m benchmarks.images [--stacks defaults largest]
 """
 
 from __future__ import annotations
@@ -19,33 +20,15 @@ import time
 import uuid
 from pathlib import Path
 
-from copier import run_copy
-
-TEMPLATE = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(TEMPLATE / "tests" / "docker"))
-
-from stacks import OFFLINE_IMAGES, Stack
+from benchmarks.timing import STACKS
+from tests.support.answers import DOCKER_BASE, Answers
+from tests.support.rendering import render
+from tests.support.stacks import OFFLINE_IMAGES, Stack
 
 BASE_IMAGE = OFFLINE_IMAGES["PYTHON_IMAGE"]
-STACKS = {
-    "defaults": {},
-    "largest": {
-        "database": "postgresql",
-        "worker": True,
-        "ui": "streamlit",
-        "reverse_proxy": "nginx",
-        "monitoring": True,
-    },
-}
 TARGETS = {"size": 100, "cached": 5.0, "context": 200, "up": 30.0}  # MB, s, KB, s
 CONTEXT = re.compile(r"Sending build context to Docker daemon\s+([\d.]+)\s*([kKMG]?B)")
 UNITS = {"B": 1 / 1000, "kB": 1, "KB": 1, "MB": 1000, "GB": 1_000_000}
-
-
-def render(dest: Path, answers: dict) -> Path:
-    data = {"python_version": "3.11", "ci": "none", **answers}
-    run_copy(str(TEMPLATE), dest, data=data, defaults=True, vcs_ref="HEAD", quiet=True)
-    return dest
 
 
 def image_size_mb(image: str) -> float:
@@ -100,9 +83,9 @@ def main() -> None:
     images, ups = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.stacks:
-            project = render(Path(tmp) / name, STACKS[name])
-            images += measure_images(name, project)
-            ups.append((name, measure_up(name, render(Path(tmp) / f"{name}-up", STACKS[name]))))
+            answers: Answers = DOCKER_BASE | STACKS[name]
+            images += measure_images(name, render(Path(tmp) / name, answers))
+            ups.append((name, measure_up(name, render(Path(tmp) / f"{name}-up", answers))))
     print(f"\nbase image {BASE_IMAGE}: {image_size_mb(BASE_IMAGE):.0f} MB")
     print(
         f"{'image':<20} {'context KB':>10} {'cold build s':>12} {'cached s':>9} {'MB over base':>13}"

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from timing import COPIER, STACKS, measure, spread
+from benchmarks.timing import COPIER, STACKS, measure, spread
 
 TEMPLATE = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 1.5  # copier copy --defaults of the default stack / of the floor template

@@ -9,19 +9,10 @@ import sys
 import time
 from pathlib import Path
 
+from tests.support.answers import DEFAULTS, LARGEST
+
 COPIER = Path(sys.executable).with_name("copier")
-STACKS = {
-    "defaults": {},
-    "largest": {
-        "database": "postgresql",
-        "vector_store": "pgvector",
-        "ui": "streamlit",
-        "worker": "true",
-        "reverse_proxy": "nginx",
-        "monitoring": "true",
-        "ci": "github",
-    },
-}
+STACKS = {"defaults": DEFAULTS, "largest": LARGEST}
 
 
 def measure(

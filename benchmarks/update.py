@@ -6,7 +6,7 @@ run updates a fresh copy of it to v1.1.0 in a separate `copier update` process. 
 CPU time come from wait4(); CPU time includes git and the other subprocesses and depends less
 on the machine's load than wall time does.
 The real repository is never tagged.
-Usage: .venv/bin/python benchmarks/update.py [--runs 7]
+Usage (from the repository root): .venv/bin/python -m benchmarks.update [--runs 7]
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from timing import COPIER, STACKS, measure, spread
+from benchmarks.timing import COPIER, STACKS, measure, spread
+from tests.support import REPO as TEMPLATE
+from tests.support.answers import Answers, cli_data
 
-TEMPLATE = Path(__file__).resolve().parent.parent
 GIT_ENV = {
     **os.environ,
     **{
@@ -48,8 +49,8 @@ def two_releases(tmp: Path) -> Path:
     return template
 
 
-def project_at_v1_0_0(template: Path, answers: dict[str, str], dest: Path) -> Path:
-    data = [arg for key, value in answers.items() for arg in ("--data", f"{key}={value}")]
+def project_at_v1_0_0(template: Path, answers: Answers, dest: Path) -> Path:
+    data = cli_data(answers)
     subprocess.run(
         [
             str(COPIER),

@@ -1,52 +1,24 @@
 """mkdocs hook: `<!-- services -->` becomes the reference of every generated service.
 
-The template is rendered with real Copier for a few answer sets that together choose every
-component and backend; each component file's services are then listed as written (image or
-build, published ports, volumes, networks, healthcheck, dependencies), so the page always says
-what the template generates today.
+The template is rendered with real Copier for the answer sets that together choose every
+component and backend (tests.support.answers.EVERY_SERVICE); each component file's services
+are then listed as written (image or build, published ports, volumes, networks, healthcheck,
+dependencies), so the page always says what the template generates today.
 """
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
-from copier import run_copy
 
-REPO = Path(__file__).resolve().parent.parent.parent
+from tests.support import registry
+from tests.support.answers import EVERY_SERVICE
+from tests.support.rendering import render, snapshot
+
 MARKER = "<!-- services -->"
-# Together these choose every component and every backend that has a service.
-ANSWER_SETS: list[dict[str, Any]] = [
-    {
-        "database": "postgresql",
-        "worker": True,
-        "ui": "streamlit",
-        "reverse_proxy": "nginx",
-        "monitoring": True,
-    },
-    {"database": "mongodb", "vector_store": "qdrant", "worker": True, "monitoring": True},
-    {"vector_store": "chroma"},
-]
-
-
-def render_all(workdir: Path) -> list[tuple[dict[str, Any], Path]]:
-    template = workdir / "template"
-    template.mkdir()
-    shutil.copy(REPO / "copier.yml", template)
-    shutil.copytree(
-        REPO / "template",
-        template / "template",
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-    )
-    projects = []
-    for index, answers in enumerate(ANSWER_SETS):
-        dest = workdir / f"project{index}"
-        run_copy(str(template), dest, data=answers, defaults=True, quiet=True, unsafe=False)
-        projects.append((answers, dest))
-    return projects
 
 
 def cell(values: Any) -> str:
@@ -102,10 +74,11 @@ def services_markdown() -> str:
     """One table per component file; a file that differs between backends gets one per backend."""
     bodies: dict[str, dict[str, str]] = {}  # file name -> table -> label of the answers
     with tempfile.TemporaryDirectory() as workdir:
-        for answers, project in render_all(Path(workdir)):
-            database = answers.get("database", "none")
-            store = answers.get("vector_store", "pgvector" if database == "postgresql" else "faiss")
-            label = f"database={database}, vector_store={store}"
+        template = snapshot(Path(workdir) / "template")
+        for index, answers in enumerate(EVERY_SERVICE):
+            project = render(Path(workdir) / f"project{index}", answers, template, vcs_ref=None)
+            full = registry.resolve(answers)
+            label = f"database={full['database']}, vector_store={full['vector_store']}"
             for compose in sorted(project.glob("docker-compose-*.yml")):
                 services = (yaml.safe_load(compose.read_text()) or {}).get("services") or {}
                 bodies.setdefault(compose.name, {}).setdefault(table(services), label)

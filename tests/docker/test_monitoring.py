@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import sys
 import time
 import urllib.parse
 import uuid
@@ -24,14 +23,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ops"))
-
-from opskit import render
+from tests.support.answers import LARGEST
+from tests.support.rendering import render
 
 pytestmark = pytest.mark.docker
 
 HERE = Path(__file__).parent
-ANSWERS = {"database": "postgresql", "worker": True, "monitoring": True, "ui": "none"}
+ANSWERS = {**LARGEST, "ui": "none", "reverse_proxy": "none"}  # nothing this tier cannot run
 OFFLINE_IMAGES = {
     "PYTHON_IMAGE": "offline/python:3.11-slim",
     "POSTGRES_IMAGE": "offline/pgvector:pg18",
@@ -140,7 +138,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
     if subprocess.run(["docker", "info"], capture_output=True, check=False).returncode:
         pytest.fail("the Docker tier needs a running Docker engine (docker info failed)")
     build_standins()
-    project = render(tmp_path_factory.mktemp("monitoring") / "project", **ANSWERS)
+    project = render(tmp_path_factory.mktemp("monitoring") / "project", ANSWERS)
     write_test_overrides(project)
     stack = Stack(project)
     services = stack.run("--profile", "monitoring", "config", "--services").split()

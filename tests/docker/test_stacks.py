@@ -4,7 +4,7 @@ readiness, Prometheus' view of the API, the Streamlit page in headless Chromium;
 survives a restart of the stateful service and a `down` / `up`; `down -v` whatever happened.
 
 Third-party images are the stand-ins of ../shared/offline-images (test-only .env lines, see
-stacks.py); E2E_REAL_IMAGES=1 uses the official images where a registry is reachable.
+tests/support/stacks.py); E2E_REAL_IMAGES=1 uses the official images where a registry is reachable.
 """
 
 from __future__ import annotations
@@ -20,7 +20,10 @@ from typing import Any
 
 import httpx
 import pytest
-from stacks import Stack, docker_problem, wait_for
+
+from tests.support import registry
+from tests.support.answers import DOCKER_BASE, LARGEST
+from tests.support.stacks import Stack, docker_problem, wait_for
 
 pytestmark = pytest.mark.docker
 # A skip with this reason is allowed in CI (tests/conftest.py).
@@ -32,16 +35,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync"]  # fmt: skip
 QUESTION = "How many hearts does an octopus have?"
 EXPECTED = "three hearts"
-BASE = {"python_version": "3.11", "ci": "none"}
 STACKS = {
     "defaults": {},  # FAISS, no database, Streamlit
-    "largest": {
-        "database": "postgresql",
-        "worker": True,
-        "ui": "streamlit",
-        "reverse_proxy": "nginx",
-        "monitoring": True,
-    },  # pgvector
+    "largest": LARGEST,  # pgvector
     "chroma": {"vector_store": "chroma", "worker": True, "ui": "none"},
     "chroma-postgresql": {"database": "postgresql", "vector_store": "chroma", "ui": "none"},
 }
@@ -58,7 +54,7 @@ def docker_engine() -> None:
 
 @pytest.fixture(scope="module", params=list(STACKS), ids=list(STACKS))
 def stack(request, docker_engine, rendered, tmp_path_factory) -> Iterator[Stack]:
-    answers = BASE | STACKS[request.param]
+    answers = DOCKER_BASE | STACKS[request.param]
     project = tmp_path_factory.mktemp(request.param) / "project"
     shutil.copytree(rendered(answers), project)  # the shared render stays read-only
     stack = Stack(project, f"e2e-{request.param}-{uuid.uuid4().hex[:6]}", answers)
@@ -216,7 +212,9 @@ def test_built_services_stop_gracefully_within_10_seconds(stack: Stack) -> None:
 
 
 def test_data_survives_a_restart_and_down_up(stack: Stack, client: Client) -> None:
-    stateful = [s for s in ("db", "vectordb") if s in stack.config["services"]] or ["api"]
+    # the services whose volume holds the data (registry: `data` is service:path)
+    entries = registry.stack(stack.answers).values()
+    stateful = [c["data"].split(":")[0] for c in entries if c["chosen"] and c["data"]]
     stack.run("restart", *stateful, timeout=180)
     stack.up()  # waits until every service is healthy again
     wait_for("API ready after the restart", lambda: client.http.get("/readyz").status_code == 200)

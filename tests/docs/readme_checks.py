@@ -8,35 +8,9 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from shell_blocks import COMPOSE, commands, compose_flags, make_kind, run
-
-DEFAULTS = {
-    "database": "none",
-    "ui": "streamlit",
-    "worker": False,
-    "reverse_proxy": "none",
-    "monitoring": False,
-    "ci": "github",
-}
-
-
-def full(answers: dict[str, Any]) -> dict[str, Any]:
-    result = {**DEFAULTS, **answers}
-    result.setdefault("vector_store", "pgvector" if result["database"] == "postgresql" else "faiss")
-    return result
-
-
-# Component folder -> chosen when (the table of docs/architecture.md).
-COMPONENTS = {
-    "api": lambda a: True,
-    "db": lambda a: a["database"] != "none",
-    "vectordb": lambda a: a["vector_store"] in ("chroma", "qdrant"),
-    "redis": lambda a: a["worker"],
-    "worker": lambda a: a["worker"],
-    "ui": lambda a: a["ui"] == "streamlit",
-    "proxy": lambda a: a["reverse_proxy"] == "nginx",
-    "monitoring": lambda a: a["monitoring"],
-}
+from tests.docs.shell_blocks import COMPOSE, commands, compose_flags, make_kind
+from tests.support import registry
+from tests.support.processes import run
 
 # Words the project README may use only when the option is chosen (case-insensitive).
 MARKERS = {
@@ -65,7 +39,7 @@ def readmes(project: Path) -> list[Path]:
 
 def component_readmes(project: Path, answers: dict[str, Any]) -> list[str]:
     """docker/<c>/README.md exists exactly for the chosen components and says how to run it."""
-    chosen = {name for name, when in COMPONENTS.items() if when(full(answers))}
+    chosen = set(registry.chosen(answers))
     present = {p.parent.name for p in project.glob("docker/*/README.md")}
     problems = [f"docker/{c}/README.md missing" for c in sorted(chosen - present)]
     problems += [f"docker/{c}/README.md of an unchosen component" for c in sorted(present - chosen)]
@@ -83,7 +57,7 @@ def markers(project: Path, answers: dict[str, Any]) -> list[str]:
     text = (project / "README.md").read_text().lower()
     problems = []
     for option, (when, words) in MARKERS.items():
-        chosen = when(full(answers))
+        chosen = when(registry.resolve(answers))
         problems += [
             f"README.md: {option}: {word!r} {'missing' if chosen else 'shown'}"
             for word in words

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-BIN = Path(sys.executable).parent
+from tests.support.processes import BIN
+
 COMPOSE = str(BIN / "docker-compose")
 FENCE = re.compile(r"^```(?:sh|bash|shell)\n(.*?)^```", re.DOTALL | re.MULTILINE)
 # Targets that serve until stopped: only their dry run (make -n) is checked.
@@ -27,14 +24,6 @@ def commands(markdown: str) -> list[str]:
             if line and not line.startswith("#"):
                 found.append(line)
     return found
-
-
-def run(cmd: list[str], cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCKER_"))}
-    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
-    return subprocess.run(
-        cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
 
 
 def compose_flags(words: list[str]) -> list[str]:

@@ -10,25 +10,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from readme_checks import CHECKS
-from shell_blocks import commands as shell_commands
-from shell_blocks import make_kind, run
+
+from tests.docs.readme_checks import CHECKS
+from tests.docs.shell_blocks import commands as shell_commands
+from tests.docs.shell_blocks import make_kind
+from tests.support.answers import LARGEST, MONGODB_QDRANT, label
+from tests.support.processes import run
 
 ANSWER_SETS: list[dict[str, Any]] = [
     {},
-    {
-        "database": "postgresql",
-        "worker": True,
-        "reverse_proxy": "nginx",
-        "monitoring": True,
-        "ci": "gitlab",
-    },
-    {"database": "mongodb", "vector_store": "qdrant", "ui": "none", "ci": "none"},
+    {**LARGEST, "ci": "gitlab"},
+    {**MONGODB_QDRANT, "ci": "none"},
     {"vector_store": "chroma", "worker": True, "reverse_proxy": "nginx", "ui": "none"},
 ]
-params = pytest.mark.parametrize(
-    "answers", ANSWER_SETS, ids=lambda a: "-".join(f"{k}={v}" for k, v in a.items()) or "defaults"
-)
+params = pytest.mark.parametrize("answers", ANSWER_SETS, ids=label)
 
 
 @params

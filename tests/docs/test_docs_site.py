@@ -4,7 +4,6 @@ generated tables agree with what Copier really renders."""
 from __future__ import annotations
 
 import html
-import os
 import re
 import shutil
 import subprocess
@@ -14,16 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
-DOCS = REPO / "docs"
-sys.path.insert(0, str(DOCS / "hooks"))
-import questions as hook
+from docs.hooks import questions as hook
+from tests.support import REPO, registry
+from tests.support.answers import EVERY_SERVICE, LARGEST, MONGODB_QDRANT
+from tests.support.processes import compose
 
-QUESTIONS = {
-    name: spec
-    for name, spec in yaml.safe_load((REPO / "copier.yml").read_text()).items()
-    if not name.startswith("_")
-}
+DOCS = REPO / "docs"
+QUESTIONS = registry.questions()
 
 
 def text_of(page: str) -> str:
@@ -33,9 +29,19 @@ def text_of(page: str) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
-    mkdocs = Path(sys.executable).with_name("mkdocs")
-    cmd = [str(mkdocs), "build", "--strict", "-f", str(DOCS / "mkdocs.yml"), "-d", str(out)]
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+    # from the root, as the README says: the hooks import tests.support
+    cmd = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "-f",
+        "docs/mkdocs.yml",
+        "-d",
+        str(out),
+    ]
+    result = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     return out
 
@@ -69,49 +75,30 @@ def test_every_question_is_documented_with_its_choices(site, question):
     spec = QUESTIONS[question]
     shown = " ".join(section(site, question).split())
     assert " ".join(spec["help"].split()) in shown
-    for _, value, _ in hook.choices_of(spec):
+    for _, value in hook.choices_of(spec):
         expected = str(value).lower() if isinstance(value, bool) else str(value)
         assert f" {expected} " in f" {shown} ", f"{question}: choice {expected} not shown"
 
 
 @pytest.mark.parametrize(
     "answers",
-    [
-        {},
-        {
-            "database": "postgresql",
-            "worker": True,
-            "reverse_proxy": "nginx",
-            "monitoring": True,
-            "ci": "gitlab",
-        },
-        {"database": "mongodb", "vector_store": "qdrant", "ui": "none", "ci": "none"},
-    ],
+    [{}, {**LARGEST, "ci": "gitlab"}, {**MONGODB_QDRANT, "ci": "none"}],
     ids=["defaults", "largest", "mongodb-qdrant"],
 )
-def test_hook_paths_are_what_copier_renders(rendered, answers):
-    """The 'generates' column comes from hook.generated_files: it must list exactly the files
-    real Copier writes."""
+def test_registry_files_are_what_copier_renders(rendered, answers):
+    """The 'generates' column comes from registry.generated_files: it must list exactly the
+    files real Copier writes."""
     project = rendered(answers)
-    emulated = set(hook.generated_files(hook.answers_with(hook.load_questions(), answers)))
     real = {str(p.relative_to(project)) for p in project.rglob("*") if p.is_file()}
-    assert emulated == real
+    assert registry.generated_files(answers) == real
 
 
 def test_image_table_lists_every_image_variable(site, rendered):
-    project = rendered(
-        {
-            "database": "postgresql",
-            "worker": True,
-            "reverse_proxy": "nginx",
-            "monitoring": True,
-            "ui": "streamlit",
-        }
-    )
+    project = rendered(LARGEST)
     page = text_of((site / "private-registry" / "index.html").read_text())
-    for compose in project.glob("docker-compose-*.yml"):
-        for variable in re.findall(r"\$\{([A-Z0-9_]+_IMAGE):-", compose.read_text()):
-            assert variable in page, f"{variable} ({compose.name}) missing"
+    for path in project.glob("docker-compose-*.yml"):
+        for variable in re.findall(r"\$\{([A-Z0-9_]+_IMAGE):-", path.read_text()):
+            assert variable in page, f"{variable} ({path.name}) missing"
 
 
 def test_make_targets_in_docs_exist(rendered):
@@ -131,15 +118,11 @@ def test_make_targets_in_docs_exist(rendered):
 
 def test_services_page_lists_every_generated_service(site, rendered):
     page = text_of((site / "services" / "index.html").read_text())
-    for answers in [
-        {"database": "postgresql", "worker": True, "reverse_proxy": "nginx", "monitoring": True},
-        {"database": "mongodb", "vector_store": "qdrant"},
-        {"vector_store": "chroma"},
-    ]:
+    for answers in EVERY_SERVICE:
         project = rendered(answers)
-        for compose in project.glob("docker-compose-*.yml"):
-            for service in (yaml.safe_load(compose.read_text()) or {}).get("services") or {}:
-                assert f" {service} " in page, f"{service} ({compose.name}, {answers})"
+        for path in project.glob("docker-compose-*.yml"):
+            for service in (yaml.safe_load(path.read_text()) or {}).get("services") or {}:
+                assert f" {service} " in page, f"{service} ({path.name}, {answers})"
 
 
 def test_missing_secret_message_is_what_compose_prints(rendered, tmp_path):
@@ -156,14 +139,8 @@ def test_missing_secret_message_is_what_compose_prints(rendered, tmp_path):
             if not line.startswith("POSTGRES_PASSWORD=")
         )
     )
-    compose = [str(Path(sys.executable).with_name("docker-compose")), "config", "-q"]
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCKER_"))}
-    before = subprocess.run(
-        compose, cwd=project, env=clean, capture_output=True, text=True, check=False
-    )
+    before = compose(project, "config", "-q")
     assert before.returncode != 0 and quoted in before.stderr
     subprocess.run(["make", "env"], cwd=project, check=True, capture_output=True)
-    after = subprocess.run(
-        compose, cwd=project, env=clean, capture_output=True, text=True, check=False
-    )
+    after = compose(project, "config", "-q")
     assert after.returncode == 0, after.stderr

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from render_matrix import allowed, one_at_a_time, options, pairwise
+from tests.fast.matrix import allowed, one_at_a_time, pairwise
+from tests.support.registry import options
 
 
 def test_every_value_is_rendered_alone():

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from render_matrix import answer_sets, label
-from static_checks import CHECKS
+
+from tests.fast.checks import CHECKS, DEFECTS
+from tests.fast.matrix import answer_sets
+from tests.support.answers import label
 
 
 @pytest.mark.parametrize("check", list(CHECKS), ids=str)
@@ -12,3 +14,7 @@ from static_checks import CHECKS
 def test_rendered_project_is_clean(answers, check, rendered):
     problems = CHECKS[check](rendered(answers), answers)
     assert not problems, "\n".join(problems)
+
+
+def test_every_check_has_a_planted_defect():
+    assert set(DEFECTS) == set(CHECKS.values())

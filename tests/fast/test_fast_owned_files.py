@@ -9,16 +9,18 @@ or listed in the registry; and no file is named after a value that is not chosen
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from copier import run_copy
 from jinja2.sandbox import SandboxedEnvironment
-from render_matrix import one_at_a_time, options
+
+from tests.fast.matrix import one_at_a_time
+from tests.support.registry import options
+from tests.support.rendering import render as render_template
+from tests.support.rendering import snapshot
 
 Render = Callable[[dict[str, Any]], Path]
 
@@ -110,7 +112,7 @@ def test_a_value_creates_the_files_the_registry_gives_it(
 GONE = "    src/core/stores/gone.py: {{ vector_store == 'faiss' }}\n"
 PLANTED = {  # copier.yml text -> replacement, the value to check, what must be reported
     "a folder dropped from _exclude": (
-        "src/{{ name }}/\\n", "", ("worker", True), "src/worker/__init__.py owned, but rendered"),
+        "src/{{ name }}\\n", "", ("worker", True), "src/worker/__init__.py owned, but rendered"),
     "an owners entry removed": (
         "    src/core/stores/chroma.py: {{ vector_store == 'chroma' }}\n", "",
         ("vector_store", "faiss"), "src/core/stores/chroma.py is named after vector_store=chroma"),
@@ -121,9 +123,9 @@ PLANTED = {  # copier.yml text -> replacement, the value to check, what must be 
 
 
 @pytest.mark.parametrize("defect", list(PLANTED))
-def test_a_planted_registry_defect_is_caught(defect, template_snapshot, tmp_path):
+def test_a_planted_registry_defect_is_caught(defect, tmp_path):
     text, replacement, (option, value), reported = PLANTED[defect]
-    template = shutil.copytree(template_snapshot, tmp_path / "template")
+    template = snapshot(tmp_path / "template")
     copier_yml = template / "copier.yml"
     assert text in copier_yml.read_text(), f"copier.yml has no {text!r}: update this defect"
     copier_yml.write_text(copier_yml.read_text().replace(text, replacement, 1))
@@ -133,7 +135,7 @@ def test_a_planted_registry_defect_is_caught(defect, template_snapshot, tmp_path
         key = repr(answers)
         if key not in renders:
             renders[key] = tmp_path / f"render{len(renders)}"
-            run_copy(str(template), renders[key], data=answers, defaults=True, quiet=True)
+            render_template(renders[key], answers, template, vcs_ref=None)
         return renders[key]
 
     problems = ownership_problems(option, value, render, copier_yml)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-TEMPLATE = Path(__file__).resolve().parents[2]
+from tests.support import REPO as TEMPLATE
+
 COPIER = Path(sys.executable).with_name("copier")
 
 REFUSED = [

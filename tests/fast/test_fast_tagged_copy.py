@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from tests.support import TEMPLATE_PARTS
+
 
 @pytest.fixture(scope="session")
 def copier_template_paths() -> list[str]:
     """What pytest-copier snapshots (git init, commit, tag 99.99.99): the template only."""
-    return ["copier.yml", "includes", "template"]
+    return [part.rstrip("/") for part in TEMPLATE_PARTS]
 
 
 def test_answers_file_records_release_and_answers(copier, tmp_path):

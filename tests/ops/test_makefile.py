@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from opskit import MONITORING_VARIANTS, compose_config, run
+
+from tests.ops.opskit import MONITORING_VARIANTS, compose_config
+from tests.support import registry
+from tests.support.processes import run
 
 # The monitoring variants, plus the answers without monitoring.
 MAKE_VARIANTS: dict[str, dict[str, Any]] = MONITORING_VARIANTS | {
@@ -25,12 +28,11 @@ EVERYWHERE = {
 
 
 def project(rendered, variant: str) -> Path:
-    return rendered(**MAKE_VARIANTS[variant])
+    return rendered(MAKE_VARIANTS[variant])
 
 
 def answers(variant: str) -> dict[str, Any]:
-    defaults = {"database": "none", "worker": False, "ui": "streamlit", "monitoring": False}
-    return defaults | MAKE_VARIANTS[variant]
+    return registry.resolve(MAKE_VARIANTS[variant])
 
 
 def make(project: Path, *args: str) -> tuple[int, str]:

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from opskit import BIN, contract_rows, metric_names, queries, run
+
+from tests.ops.opskit import contract_rows, metric_names, queries
+from tests.support.processes import BIN, run
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +38,7 @@ print(json.dumps(sorted({line.split("{")[0].split(" ")[0] for line in lines})))
 
 @pytest.fixture(scope="module")
 def exported(rendered, tmp_path_factory) -> set[str]:
-    project = rendered(**ANSWERS)
+    project = rendered(ANSWERS)
     venv = tmp_path_factory.mktemp("venv") / ".venv"
     uv = str(BIN / "uv")
     for cmd in (
@@ -73,7 +75,7 @@ def api_metrics_named(project: Path) -> set[str]:
 
 
 def test_every_api_metric_the_dashboard_names_is_on_the_metrics_page(rendered, exported):
-    named = api_metrics_named(rendered(**ANSWERS))
+    named = api_metrics_named(rendered(ANSWERS))
     assert named, "no application metric named: the check would be empty"
     assert named <= exported, f"named but not exported: {sorted(named - exported)}"
 

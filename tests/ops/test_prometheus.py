@@ -6,13 +6,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from opskit import MONITORING_VARIANTS, run
+
+from tests.ops.opskit import MONITORING_VARIANTS
+from tests.support.processes import run
 
 VARIANTS = pytest.mark.parametrize("variant", MONITORING_VARIANTS)
 
 
 def monitoring_dir(rendered, variant: str) -> Path:
-    return rendered(**MONITORING_VARIANTS[variant]) / "docker" / "monitoring"
+    return rendered(MONITORING_VARIANTS[variant]) / "docker" / "monitoring"
 
 
 @VARIANTS

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from generated import Installed, install, label
+
+from tests.project.generated import Installed, install
+from tests.support.answers import key
 
 
 @pytest.fixture(scope="session")
@@ -23,11 +25,10 @@ def installed(rendered):
     folder.chmod(0o755)
 
     def get(answers: dict[str, Any]) -> Installed:
-        key = label(answers)
-        if key not in cache:
+        if key(answers) not in cache:
             project = rendered({"ci": "none", **answers})
-            cache[key] = install(project, folder / f"venv{len(cache)}", answers)
-        return cache[key]
+            cache[key(answers)] = install(project, folder / f"venv{len(cache)}", answers)
+        return cache[key(answers)]
 
     yield get
     shutil.rmtree(folder, ignore_errors=True)

@@ -11,18 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.support import registry
+from tests.support.answers import LARGEST
+
 # Every backend and component at least once; the first answer set of each vector store is
 # also the one the corpus test uses.
 COMBINATIONS: list[dict[str, Any]] = [
     {"vector_store": "faiss", "database": "none", "ui": "none", "worker": False},
-    {
-        "vector_store": "pgvector",
-        "database": "postgresql",
-        "ui": "streamlit",
-        "worker": True,
-        "reverse_proxy": "nginx",
-        "monitoring": True,
-    },
+    {"vector_store": "pgvector", **LARGEST},
     {"vector_store": "chroma", "database": "none", "ui": "none", "worker": True},
     {"vector_store": "qdrant", "database": "mongodb", "ui": "streamlit", "worker": False},
     {"vector_store": "chroma", "database": "postgresql", "ui": "none", "worker": False},
@@ -57,12 +53,9 @@ class Installed:
 
 
 def extras(answers: dict[str, Any]) -> list[str]:
-    chosen = ["api", "dev"]
-    if answers.get("worker"):
-        chosen.append("worker")
-    if answers.get("ui", "streamlit") == "streamlit":
-        chosen.append("ui")
-    return chosen
+    """The dependency groups of the built components (registry), and dev."""
+    stack = registry.stack(answers)
+    return [*(stack[name]["build"] for name in registry.built(answers)), "dev"]
 
 
 def install(project: Path, venv: Path, answers: dict[str, Any]) -> Installed:
@@ -85,7 +78,3 @@ def install(project: Path, venv: Path, answers: dict[str, Any]) -> Installed:
     )
     assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stderr}"
     return Installed(project, venv / "bin" / "python")
-
-
-def label(answers: dict[str, Any]) -> str:
-    return "-".join(f"{key}={value}" for key, value in answers.items())

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from generated import COMBINATIONS, label
+
+from tests.project.generated import COMBINATIONS
+from tests.support.answers import label
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.support.stacks import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -37,12 +38,6 @@ Neap tides are the weakest. Harbour masters publish tide tables a year ahead.
 """
 BREAD = b"Sourdough bread needs a starter of flour and water. Bake it at 230 degrees."
 ANSWERS = {"ui": "streamlit", "worker": False, "ci": "none", "project_name": "Tide Desk"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 120) -> None:

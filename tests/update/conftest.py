@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from updating import TemplateClone, fresh_tree, snapshot_template
+
+from tests.update.updating import TemplateClone, fresh_tree, snapshot_template
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from updating import commit_all, generate, same_except_secrets, tree, update
+
+from tests.update.updating import commit_all, generate, same_except_secrets, tree, update
 
 # component answer -> (off value, on value, files the template creates for it)
 COMPONENTS = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from updating import commit_all, generate, run, update
-from updating import variables as env_variables
+from tests.update.updating import commit_all, generate, run, update
+from tests.update.updating import variables as env_variables
 
 BIN = Path(sys.executable).parent
 COPIER = BIN / "copier"  # the pinned dev copier: no download in tests

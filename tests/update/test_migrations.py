@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 from copier.errors import UnsafeTemplateError
-from updating import TemplateClone, commit_all, generate, git, tree, update
 
-FOLDER = "docker/{% if monitoring %}monitoring{% endif %}"
+from tests.update.updating import TemplateClone, commit_all, generate, git, tree, update
+
 NEW, OLD = "docker/monitoring/alerts.yml", "docker/monitoring/alert-rules.yml"
 MIGRATION = f"""
 _migrations:
@@ -26,8 +26,7 @@ TEAM_RULE = "# team: page the on-call engineer at night too\n"
 
 def script_rename(template: TemplateClone) -> None:
     """v1.0.0: the old name everywhere in the template; v1.1.0: today's name + the migration."""
-    source = f"template/{FOLDER}/alerts.yml.jinja"
-    assert template.file(source).exists(), f"{source} is gone: update this scenario"
+    source = template.source(NEW)
     renamed = source.replace("alerts.yml", "alert-rules.yml")
     template.rename(source, renamed)
     # references elsewhere follow the rename; the file itself is only moved

@@ -23,8 +23,10 @@ from typing import Any
 import pytest
 import yaml
 from copier import run_copy
-from fast.render_matrix import answer_sets, label
-from updating import variables
+
+from tests.fast.matrix import answer_sets
+from tests.support.answers import label
+from tests.update.updating import variables
 
 REPO = Path(__file__).resolve().parents[2]
 BEFORE = "1718a7a"  # main before issue 10

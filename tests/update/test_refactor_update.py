@@ -16,8 +16,9 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from project.generated import install
-from updating import (
+
+from tests.project.generated import install
+from tests.update.updating import (
     REPO,
     TemplateClone,
     commit_all,

@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from updating import (
+
+from tests.update.updating import (
     TemplateClone,
     commit_all,
     fresh_tree,
@@ -40,13 +41,13 @@ START, END = b"<<<<<<< before updating", b">>>>>>> after updating"
 
 def script_release_1_0_0(template: TemplateClone) -> dict[str, str]:
     """Turn the snapshot into v1.0.0; return what v1.1.0 brings back (for the assertions)."""
-    env_example = f"template/{ENV_EXAMPLE}.jinja"
+    env_example = template.source(ENV_EXAMPLE)
     header = template.read(env_example).splitlines(keepends=True)[0]
     template.replace(env_example, header, "")
     ignore_lines = template.read("template/.gitignore").splitlines(keepends=True)
     template.write("template/.gitignore", "".join(ignore_lines[:-1]))
     template.remove("template/.pre-commit-config.yaml")
-    api = f"template/{API_COMPOSE}.jinja"
+    api = template.source(API_COMPOSE)
     port_line = next(
         (line for line in template.read(api).splitlines() if "BIND_ADDRESS" in line), None
     )

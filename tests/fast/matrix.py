@@ -8,34 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from itertools import combinations
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-COPIER_YML = Path(__file__).resolve().parents[2] / "copier.yml"
+from tests.support.answers import Answers
+from tests.support.registry import options
 
 # (option, value) -> what it needs: the only impossible pairs. copier.yml refuses them too.
 REQUIRES: dict[tuple[str, Any], tuple[str, Any]] = {
     ("vector_store", "pgvector"): ("database", "postgresql"),
 }
-
-Answers = dict[str, Any]
-
-
-def options() -> dict[str, list[Any]]:
-    """Every closed question of copier.yml -> its possible values, in file order."""
-    questions = yaml.safe_load(COPIER_YML.read_text())
-    result: dict[str, list[Any]] = {}
-    for name, spec in questions.items():
-        if name.startswith("_") or not isinstance(spec, dict):
-            continue
-        if spec.get("type") == "bool":
-            result[name] = [True, False]
-        elif choices := spec.get("choices"):
-            values = choices.values() if isinstance(choices, dict) else choices
-            result[name] = [v["value"] if isinstance(v, dict) else v for v in values]
-    return result
 
 
 def allowed(answers: Answers) -> bool:
@@ -119,8 +100,3 @@ def answer_sets() -> list[Answers]:
             seen.add(key)
             result.append(answers)
     return result
-
-
-def label(answers: Answers) -> str:
-    """Short readable test id, e.g. database=postgresql-worker=True."""
-    return "-".join(f"{k}={v}" if len(str(v)) < 12 else f"{k}=(text)" for k, v in answers.items())

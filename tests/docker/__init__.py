@@ -1,0 +1,1 @@
+"""docker tier of the template's tests."""

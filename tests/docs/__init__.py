@@ -1,0 +1,1 @@
+"""docs tier of the template's tests."""

@@ -1,0 +1,1 @@
+"""fast tier of the template's tests."""

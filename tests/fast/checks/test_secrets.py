@@ -1,0 +1,76 @@
+"""Secrets: .env ignored by git and Docker, documented by .env.example, strong, found in no
+other file, and different in every generated project."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.fast.checks.common import Defects, assert_catches, rel, text_files, write
+from tests.support.answers import LARGEST, Answers
+
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|_KEY$")
+
+
+def env_values(path: Path) -> dict[str, str]:
+    values = {}
+    for line in path.read_text().splitlines():
+        if "=" in line and not line.lstrip().startswith("#"):
+            name, _, value = line.partition("=")
+            values[name.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def check_secrets(project: Path, answers: Answers) -> list[str]:
+    env, example = project / ".env", project / ".env.example"
+    if not env.is_file() or not example.is_file():
+        return [".env or .env.example missing"]
+    problems = []
+    for ignore_file in (".gitignore", ".dockerignore"):
+        path = project / ignore_file
+        lines = path.read_text().splitlines() if path.is_file() else []
+        if not {".env", "/.env", ".env*", "**/.env"} & {line.strip() for line in lines}:
+            problems.append(f"{ignore_file} does not ignore .env")
+    documented = env_values(example)
+    secrets = {}
+    for name, value in env_values(env).items():
+        if name not in documented:
+            problems.append(f".env sets {name}, which .env.example does not document")
+        if SECRET_NAME.search(name) and value:
+            secrets[name] = value
+            if len(value) < 16:
+                problems.append(f".env: {name} is shorter than 16 characters")
+    for path, text in text_files(project):
+        if path != env:
+            problems += [
+                f"{rel(project, path)} contains the value of {name} from .env"
+                for name, value in secrets.items()
+                if value in text
+            ]
+    return problems
+
+
+def leaked_secret(project: Path) -> None:
+    write(project, ".env", "DEMO_PASSWORD=0123456789abcdef0123\n")
+    write(project, ".env.example", "DEMO_PASSWORD=\n")
+    write(project, "docker-compose-x.yml", "# DEMO_PASSWORD=0123456789abcdef0123\n")
+
+
+DEFECTS: Defects = {check_secrets: (leaked_secret, "contains the value of")}
+
+
+@pytest.mark.parametrize("check", DEFECTS, ids=lambda c: c.__name__)
+def test_check_catches_planted_defect(check, rendered, tmp_path):
+    assert_catches(check, DEFECTS, rendered, tmp_path)
+
+
+def test_two_projects_never_share_a_secret(rendered, render_project):
+    """Generated secrets are never a value baked into the template."""
+    first = env_values(rendered(LARGEST) / ".env")
+    second = env_values(render_project(**LARGEST) / ".env")
+    secrets = [name for name, value in first.items() if SECRET_NAME.search(name) and value]
+    assert secrets, "no generated secret found in .env"
+    shared = [name for name in secrets if first[name] == second.get(name)]
+    assert not shared, f"same value in two generated projects: {shared}"

@@ -1,0 +1,1 @@
+"""ops tier of the template's tests."""

@@ -1,0 +1,1 @@
+"""project tier of the template's tests."""

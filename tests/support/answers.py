@@ -1,0 +1,47 @@
+"""Named answer sets, written once. Unnamed answers take copier.yml's defaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Answers = dict[str, Any]
+
+DEFAULTS: Answers = {}  # FAISS, no database, Streamlit, GitHub Actions
+# Every component at once: PostgreSQL with pgvector, worker, Streamlit, nginx, monitoring.
+LARGEST: Answers = {
+    "database": "postgresql",
+    "worker": True,
+    "ui": "streamlit",
+    "reverse_proxy": "nginx",
+    "monitoring": True,
+}
+# The other backends, nothing optional.
+MONGODB_QDRANT: Answers = {"database": "mongodb", "vector_store": "qdrant", "ui": "none"}
+# Together these choose every component and every backend that has a service.
+EVERY_SERVICE: list[Answers] = [
+    LARGEST,
+    {**MONGODB_QDRANT, "worker": True, "monitoring": True},
+    {"vector_store": "chroma"},
+]
+# What the Docker tier runs with: the offline stand-in images are Python 3.11.
+DOCKER_BASE: Answers = {"python_version": "3.11", "ci": "none"}
+
+
+def label(answers: Answers) -> str:
+    """Short readable id, e.g. database=postgresql-worker=True ("defaults" when empty)."""
+    shown = (f"{k}={v}" if len(str(v)) < 12 else f"{k}=(text)" for k, v in answers.items())
+    return "-".join(shown) or "defaults"
+
+
+def key(answers: Answers) -> str:
+    """The same answers in any order give the same key (a render cache key)."""
+    return ",".join(f"{k}={v!r}" for k, v in sorted(answers.items()))
+
+
+def cli_data(answers: Answers) -> list[str]:
+    """`--data name=value` arguments of the copier command line."""
+    return [
+        arg
+        for name, value in answers.items()
+        for arg in ("--data", f"{name}={str(value).lower() if isinstance(value, bool) else value}")
+    ]

@@ -1,0 +1,1 @@
+"""ui tier of the template's tests."""

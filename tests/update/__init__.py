@@ -1,0 +1,1 @@
+"""update tier of the template's tests."""
