@@ -11,8 +11,8 @@ import pytest
 
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1] / "fast")]
 
-from k8skit import Rendering, build, kubectl  # noqa: E402
-from render_matrix import answer_sets  # noqa: E402
+from k8skit import Rendering, build, kubectl
+from render_matrix import answer_sets
 
 
 def k8s_answer_sets() -> list[dict[str, Any]]:

@@ -55,7 +55,9 @@ def kubectl() -> str:
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
-    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        cmd, check=False, cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
     if proc.returncode:
         raise RuntimeError(f"{' '.join(cmd)}: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
     return proc.stdout
@@ -71,21 +73,25 @@ def build(rendered: Path, workdir: Path) -> Rendering:
     overlays = {}
     for overlay in OVERLAYS:
         out = run(
-            [kubectl(), "kustomize", "--load-restrictor", "LoadRestrictionsNone",
-             f"deploy/kubernetes/overlays/{overlay}"],
+            [
+                kubectl(),
+                "kustomize",
+                "--load-restrictor",
+                "LoadRestrictionsNone",
+                f"deploy/kubernetes/overlays/{overlay}",
+            ],
             project,
         )
         overlays[overlay] = [doc for doc in yaml.safe_load_all(out) if doc]
-    config = run(
-        [tool("docker-compose"), "--profile", "*", "config", "--format", "json"], project
-    )
+    config = run([tool("docker-compose"), "--profile", "*", "config", "--format", "json"], project)
     return Rendering(project, json.loads(config), overlays)
 
 
 def planted(rendering: Rendering, change: Callable[[Rendering], None]) -> Rendering:
     """A deep copy of rendering with one defect."""
-    result = Rendering(rendering.project, copy.deepcopy(rendering.compose),
-                       copy.deepcopy(rendering.overlays))
+    result = Rendering(
+        rendering.project, copy.deepcopy(rendering.compose), copy.deepcopy(rendering.overlays)
+    )
     change(result)
     return result
 
@@ -136,7 +142,9 @@ def image_of(rendering: Rendering, service: str) -> str:
     if "build" in spec:
         component = Path(spec["build"]["dockerfile"]).parent.name
         slug = rendering.compose["name"]
-        version = re.search(r'^version = "(.+)"', (rendering.project / "pyproject.toml").read_text(), re.M)
+        version = re.search(
+            r'^version = "(.+)"', (rendering.project / "pyproject.toml").read_text(), re.MULTILINE
+        )
         return f"{slug}-{component}:{version.group(1)}"
     return spec["image"]
 
@@ -170,17 +178,26 @@ def check_workloads_match_compose(rendering: Rendering) -> list[str]:
                 continue
             spec, container = compose_services(rendering)[name], main_container(name, pod)
             if container["image"] != image_of(rendering, name):
-                problems.append(f"{overlay}: {name} runs {container['image']}, Compose "
-                                f"{image_of(rendering, name)}")
-            problems += [f"{overlay}: {name}/{c['name']} runs {c['image']}, not a Compose image"
-                         for c in all_containers(pod) if c["image"] not in images]
+                problems.append(
+                    f"{overlay}: {name} runs {container['image']}, Compose "
+                    f"{image_of(rendering, name)}"
+                )
+            problems += [
+                f"{overlay}: {name}/{c['name']} runs {c['image']}, not a Compose image"
+                for c in all_containers(pod)
+                if c["image"] not in images
+            ]
             names = {e["name"] for e in container.get("env", [])} - EXTRA_ENV.get(name, set())
             if names != set(spec.get("environment") or {}):
-                problems.append(f"{overlay}: {name} env {sorted(names)} != Compose "
-                                f"{sorted(spec.get('environment') or {})}")
+                problems.append(
+                    f"{overlay}: {name} env {sorted(names)} != Compose "
+                    f"{sorted(spec.get('environment') or {})}"
+                )
             limits = spec["deploy"]["resources"]["limits"]
             got = container["resources"]["limits"]
-            if float(got["cpu"]) != float(limits["cpus"]) or memory(got["memory"]) != int(limits["memory"]):
+            if float(got["cpu"]) != float(limits["cpus"]) or memory(got["memory"]) != int(
+                limits["memory"]
+            ):
                 problems.append(f"{overlay}: {name} limits {got} != Compose {limits}")
     return problems
 
@@ -211,12 +228,15 @@ def check_security(rendering: Rendering) -> list[str]:
                 if sc.get("capabilities") != {"drop": ["ALL"]}:
                     problems.append(f"{where}/{c['name']}: capabilities not all dropped")
                 res = c.get("resources", {})
-                if not {"cpu", "memory"} <= set(res.get("requests", {})) & set(res.get("limits", {})):
+                if not {"cpu", "memory"} <= set(res.get("requests", {})) & set(
+                    res.get("limits", {})
+                ):
                     problems.append(f"{where}/{c['name']}: requests or limits missing")
             if kinds[name] != "Job":
                 c = main_container(name, pod)
-                problems += [f"{where}: no {p}" for p in ("livenessProbe", "readinessProbe")
-                             if p not in c]
+                problems += [
+                    f"{where}: no {p}" for p in ("livenessProbe", "readinessProbe") if p not in c
+                ]
         api = dict(workloads(docs)).get("api")
         if api:
             c = main_container("api", api)
@@ -233,11 +253,15 @@ def api_get_routes(project: Path) -> set[str]:
         tree = ast.parse(module.read_text())
         prefix = ""
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "APIRouter"):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "APIRouter":
                 prefix = next((k.value.value for k in node.keywords if k.arg == "prefix"), "")
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "get" and node.args
-                    and isinstance(node.args[0], ast.Constant)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "get"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
                 paths.add(prefix + node.args[0].value)
     return paths
 
@@ -248,7 +272,9 @@ def check_probes_exist(rendering: Rendering) -> list[str]:
     problems = []
     for overlay, docs in rendering.overlays.items():
         for name, pod in workloads(docs):
-            test = " ".join(compose_services(rendering).get(name, {}).get("healthcheck", {}).get("test", []))
+            test = " ".join(
+                compose_services(rendering).get(name, {}).get("healthcheck", {}).get("test", [])
+            )
             for c in pod["containers"]:
                 for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
                     path = c.get(probe, {}).get("httpGet", {}).get("path")
@@ -257,8 +283,12 @@ def check_probes_exist(rendering: Rendering) -> list[str]:
                     if name in ("api", "migrate"):
                         if path not in routes:
                             problems.append(f"{overlay}: {name} {probe} {path}: no such API route")
-                    elif (url := re.search(r"127\.0\.0\.1:\d+(/[^\s'\"]*)", test)) and url[1] != path:
-                        problems.append(f"{overlay}: {name} {probe} {path}, Compose checks {url[1]}")
+                    elif (url := re.search(r"127\.0\.0\.1:\d+(/[^\s'\"]*)", test)) and url[
+                        1
+                    ] != path:
+                        problems.append(
+                            f"{overlay}: {name} {probe} {path}, Compose checks {url[1]}"
+                        )
     return problems
 
 
@@ -266,12 +296,15 @@ def peer_ports(rendering: Rendering) -> set[tuple[str, int]]:
     """(service, port) pairs the Compose stack reaches: URLs in its environment, Prometheus
     targets, published ports."""
     services = compose_services(rendering)
-    text = json.dumps([[s.get(k) for k in ("environment", "healthcheck")] for s in services.values()])
+    text = json.dumps(
+        [[s.get(k) for k in ("environment", "healthcheck")] for s in services.values()]
+    )
     prometheus = rendering.project / "docker/monitoring/prometheus.yml"
     if prometheus.is_file():
         text += prometheus.read_text()
-    found = {(h, int(p)) for h, p in re.findall(r"[/@\"]([a-z][a-z0-9-]*):(\d+)", text)
-             if h in services}
+    found = {
+        (h, int(p)) for h, p in re.findall(r"[/@\"]([a-z][a-z0-9-]*):(\d+)", text) if h in services
+    }
     for name, spec in services.items():
         found |= {(name, int(p["target"])) for p in spec.get("ports", [])}
     return found
@@ -291,10 +324,16 @@ def check_ports(rendering: Rendering) -> list[str]:
         pods = dict(workloads(docs))
         for svc in (d for d in docs if d["kind"] == "Service"):
             name = svc["metadata"]["name"]
-            ports = {p["name"] for c in pods.get(name, {}).get("containers", [])
-                     for p in c.get("ports", [])}
-            problems += [f"{overlay}: Service {name} targets {p['targetPort']}, not a port "
-                         "of its pods" for p in svc["spec"]["ports"] if p["targetPort"] not in ports]
+            ports = {
+                p["name"]
+                for c in pods.get(name, {}).get("containers", [])
+                for p in c.get("ports", [])
+            }
+            problems += [
+                f"{overlay}: Service {name} targets {p['targetPort']}, not a port of its pods"
+                for p in svc["spec"]["ports"]
+                if p["targetPort"] not in ports
+            ]
     return problems
 
 
@@ -305,8 +344,9 @@ def check_volumes(rendering: Rendering) -> list[str]:
     for overlay, docs in rendering.overlays.items():
         present = expected_services(rendering, overlay)
         pods = {d["metadata"]["name"]: d for d in docs if d["kind"] in WORKLOADS}
-        configmaps = {d["metadata"]["name"]: d.get("data", {}) for d in docs
-                      if d["kind"] == "ConfigMap"}
+        configmaps = {
+            d["metadata"]["name"]: d.get("data", {}) for d in docs if d["kind"] == "ConfigMap"
+        }
         for name in sorted(present):
             doc = pods.get(name)
             if doc is None:
@@ -320,11 +360,19 @@ def check_volumes(rendering: Rendering) -> list[str]:
                 if volume["type"] == "volume":
                     if (name, volume["source"]) in UNMIRRORED_VOLUMES:
                         continue
-                    ok = any(m["mountPath"] == target and m["name"] == volume["source"]
-                             and (m["name"] in claims or "persistentVolumeClaim"
-                                  in sources.get(m["name"], {})) for m in mounts)
+                    ok = any(
+                        m["mountPath"] == target
+                        and m["name"] == volume["source"]
+                        and (
+                            m["name"] in claims
+                            or "persistentVolumeClaim" in sources.get(m["name"], {})
+                        )
+                        for m in mounts
+                    )
                     if not ok:
-                        problems.append(f"{overlay}: {name}: no claim {volume['source']} at {target}")
+                        problems.append(
+                            f"{overlay}: {name}: no claim {volume['source']} at {target}"
+                        )
                 elif volume["type"] == "bind":
                     files = [Path(volume["source"])]
                     if files[0].is_dir():
@@ -334,12 +382,14 @@ def check_volumes(rendering: Rendering) -> list[str]:
                         ok = any(
                             "configMap" in sources.get(m["name"], {})
                             and str(Path(where).parent) == m["mountPath"]
-                            and file.name in configmaps.get(sources[m["name"]]["configMap"]["name"], {})
+                            and file.name
+                            in configmaps.get(sources[m["name"]]["configMap"]["name"], {})
                             for m in mounts
                         )
                         if not ok:
-                            problems.append(f"{overlay}: {name}: {where} is in no ConfigMap "
-                                            "mounted there")
+                            problems.append(
+                                f"{overlay}: {name}: {where} is in no ConfigMap mounted there"
+                            )
     return problems
 
 
@@ -347,19 +397,29 @@ def check_references(rendering: Rendering) -> list[str]:
     """Every Secret key, ConfigMap and claim a pod refers to exists in the same overlay."""
     problems = []
     for overlay, docs in rendering.overlays.items():
-        secrets = {d["metadata"]["name"]: set(d.get("data", {})) for d in docs if d["kind"] == "Secret"}
+        secrets = {
+            d["metadata"]["name"]: set(d.get("data", {})) for d in docs if d["kind"] == "Secret"
+        }
         configmaps = {d["metadata"]["name"] for d in docs if d["kind"] == "ConfigMap"}
         claims = {d["metadata"]["name"] for d in docs if d["kind"] == "PersistentVolumeClaim"}
         for name, pod in workloads(docs):
             for c in all_containers(pod):
                 for env in c.get("env", []):
                     ref = env.get("valueFrom", {}).get("secretKeyRef")
-                    if ref and not ref.get("optional") and ref["key"] not in secrets.get(ref["name"], ()):
-                        problems.append(f"{overlay}: {name}/{c['name']}: no key {ref['key']} in "
-                                        f"Secret {ref['name']}")
+                    if (
+                        ref
+                        and not ref.get("optional")
+                        and ref["key"] not in secrets.get(ref["name"], ())
+                    ):
+                        problems.append(
+                            f"{overlay}: {name}/{c['name']}: no key {ref['key']} in "
+                            f"Secret {ref['name']}"
+                        )
             for volume in pod.get("volumes", []):
                 if "configMap" in volume and volume["configMap"]["name"] not in configmaps:
-                    problems.append(f"{overlay}: {name}: no ConfigMap {volume['configMap']['name']}")
+                    problems.append(
+                        f"{overlay}: {name}: no ConfigMap {volume['configMap']['name']}"
+                    )
                 claim = volume.get("persistentVolumeClaim", {}).get("claimName")
                 if claim and claim not in claims:
                     problems.append(f"{overlay}: {name}: no PersistentVolumeClaim {claim}")
@@ -369,11 +429,17 @@ def check_references(rendering: Rendering) -> list[str]:
 def compose_graph(rendering: Rendering, overlay: str) -> set[tuple[str, str]]:
     """Who can reach whom in Compose: services sharing a network (the proxy stands for the
     ingress controller)."""
-    nets = {(CONTROLLER if n == PROXY else n): set(s.get("networks", {}))
-            for n, s in compose_services(rendering).items()}
+    nets = {
+        (CONTROLLER if n == PROXY else n): set(s.get("networks", {}))
+        for n, s in compose_services(rendering).items()
+    }
     present = expected_services(rendering, overlay) | {CONTROLLER}
-    return {(a, b) for a in present for b in present
-            if a != b and a in nets and b in nets and nets[a] & nets[b]}
+    return {
+        (a, b)
+        for a in present
+        for b in present
+        if a != b and a in nets and b in nets and nets[a] & nets[b]
+    }
 
 
 def matches(selector: dict, labels: dict) -> bool:
@@ -386,7 +452,11 @@ def peer_allowed(peers: list[dict], labels: dict, namespace_labels: dict, same: 
     for peer in peers:
         if "ipBlock" in peer:
             continue  # outside the cluster
-        ns_ok = matches(peer["namespaceSelector"], namespace_labels) if "namespaceSelector" in peer else same
+        ns_ok = (
+            matches(peer["namespaceSelector"], namespace_labels)
+            if "namespaceSelector" in peer
+            else same
+        )
         if ns_ok and matches(peer.get("podSelector", {}), labels):
             return True
     return False
@@ -395,8 +465,10 @@ def peer_allowed(peers: list[dict], labels: dict, namespace_labels: dict, same: 
 def policy_graph(docs: list[dict]) -> set[tuple[str, str]]:
     """Who can reach whom under the NetworkPolicies (both ends must allow it)."""
     namespace = next(d["metadata"]["name"] for d in docs if d["kind"] == "Namespace")
-    pods = {name: (pod_labels, {"kubernetes.io/metadata.name": namespace}, True)
-            for name, pod_labels in pod_labels_of(docs).items()}
+    pods = {
+        name: (pod_labels, {"kubernetes.io/metadata.name": namespace}, True)
+        for name, pod_labels in pod_labels_of(docs).items()
+    }
     pods[CONTROLLER] = ({}, {"kubernetes.io/metadata.name": CONTROLLER}, False)
     policies = [d["spec"] for d in docs if d["kind"] == "NetworkPolicy"]
 
@@ -404,27 +476,42 @@ def policy_graph(docs: list[dict]) -> set[tuple[str, str]]:
         labels, _, mine = pods[me]
         if not mine:
             return True  # another namespace: our policies do not restrict it
-        selecting = [p for p in policies if direction.capitalize() in p["policyTypes"]
-                     and matches(p["podSelector"], labels)]
+        selecting = [
+            p
+            for p in policies
+            if direction.capitalize() in p["policyTypes"] and matches(p["podSelector"], labels)
+        ]
         key = "from" if direction == "ingress" else "to"
         o_labels, o_ns, o_mine = pods[other]
-        return any(peer_allowed(rule.get(key, [{}]), o_labels, o_ns, o_mine)
-                   for p in selecting for rule in p.get(direction, []))
+        return any(
+            peer_allowed(rule.get(key, [{}]), o_labels, o_ns, o_mine)
+            for p in selecting
+            for rule in p.get(direction, [])
+        )
 
-    return {(a, b) for a in pods for b in pods
-            if a != b and allows("egress", a, b) and allows("ingress", b, a)}
+    return {
+        (a, b)
+        for a in pods
+        for b in pods
+        if a != b and allows("egress", a, b) and allows("ingress", b, a)
+    }
 
 
 def pod_labels_of(docs: list[dict]) -> dict[str, dict]:
-    return {d["metadata"]["name"]: d["spec"]["template"]["metadata"]["labels"]
-            for d in docs if d["kind"] in WORKLOADS}
+    return {
+        d["metadata"]["name"]: d["spec"]["template"]["metadata"]["labels"]
+        for d in docs
+        if d["kind"] in WORKLOADS
+    }
 
 
 def check_network_graph(rendering: Rendering) -> list[str]:
     problems = []
     for overlay, docs in rendering.overlays.items():
         want, got = compose_graph(rendering, overlay), policy_graph(docs)
-        problems += [f"{overlay}: {a} -> {b} allowed, not in Compose" for a, b in sorted(got - want)]
+        problems += [
+            f"{overlay}: {a} -> {b} allowed, not in Compose" for a, b in sorted(got - want)
+        ]
         problems += [f"{overlay}: {a} -> {b} in Compose, denied" for a, b in sorted(want - got)]
     return problems
 
@@ -436,8 +523,10 @@ def nginx_routes(project: Path) -> dict[str, str]:
         return {}
     text = path.read_text()
     upstreams = dict(re.findall(r"set \$(\w+) http://([\w-]+):\d+;", text))
-    return {loc: upstreams[var] for loc, var in
-            re.findall(r"location (/\S*) \{[^}]*?proxy_pass \$(\w+);", text)}
+    return {
+        loc: upstreams[var]
+        for loc, var in re.findall(r"location (/\S*) \{[^}]*?proxy_pass \$(\w+);", text)
+    }
 
 
 def ingress_routes(docs: list[dict]) -> dict[str, str]:
@@ -453,8 +542,11 @@ def ingress_routes(docs: list[dict]) -> dict[str, str]:
 
 def check_ingress(rendering: Rendering) -> list[str]:
     want = nginx_routes(rendering.project)
-    return [f"{overlay}: Ingress routes {ingress_routes(docs)} != nginx {want}"
-            for overlay, docs in rendering.overlays.items() if ingress_routes(docs) != want]
+    return [
+        f"{overlay}: Ingress routes {ingress_routes(docs)} != nginx {want}"
+        for overlay, docs in rendering.overlays.items()
+        if ingress_routes(docs) != want
+    ]
 
 
 CHECKS: dict[str, Callable[[Rendering], list[str]]] = {

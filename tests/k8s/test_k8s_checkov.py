@@ -31,9 +31,24 @@ def checkov_failures(folder: Path) -> list[str]:
     if not CHECKOV.is_file():
         pytest.fail(f"{CHECKOV} missing: run bash tests/run.sh (it installs checkov there)")
     proc = subprocess.run(
-        [str(CHECKOV), "--directory", str(folder), "--framework", "kubernetes", "--quiet",
-         "--compact", "--output", "json", "--skip-check", ",".join(sorted(SKIPPED))],
-        cwd=folder, capture_output=True, text=True, timeout=600, check=False,
+        [
+            str(CHECKOV),
+            "--directory",
+            str(folder),
+            "--framework",
+            "kubernetes",
+            "--quiet",
+            "--compact",
+            "--output",
+            "json",
+            "--skip-check",
+            ",".join(sorted(SKIPPED)),
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     reports = json.loads(proc.stdout)
     reports = reports if isinstance(reports, list) else [reports]

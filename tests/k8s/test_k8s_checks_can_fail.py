@@ -40,15 +40,28 @@ DEFECTS = {
     "workloads": lambda r: api(r).update(image="my_rag_app-api:other"),
     "security": lambda r: set_in(pod(r, "worker"), ["securityContext", "runAsUser"], 0),
     "probes": lambda r: set_in(api(r), ["readinessProbe", "httpGet", "path"], "/ready"),
-    "ports": lambda r: set_in(named(dev(r), "Service", "redis"), ["spec", "ports", 0, "port"], 6380),
-    "volumes": lambda r: set_in(main_container("db", pod(r, "db")), ["volumeMounts", 0, "mountPath"],
-                                "/var/lib/postgresql/data"),
-    "references": lambda r: next(d for d in dev(r) if d["kind"] == "Secret")["data"].pop("REDIS_URL"),
+    "ports": lambda r: set_in(
+        named(dev(r), "Service", "redis"), ["spec", "ports", 0, "port"], 6380
+    ),
+    "volumes": lambda r: set_in(
+        main_container("db", pod(r, "db")),
+        ["volumeMounts", 0, "mountPath"],
+        "/var/lib/postgresql/data",
+    ),
+    "references": lambda r: next(d for d in dev(r) if d["kind"] == "Secret")["data"].pop(
+        "REDIS_URL"
+    ),
     # The UI joins the internal network: it could reach the database.
-    "network": lambda r: set_in(named(dev(r), "Deployment", "ui"),
-                                ["spec", "template", "metadata", "labels", "network/backend"], "true"),
-    "ingress": lambda r: set_in(named(dev(r), "Ingress", "ui")["spec"]["rules"][0]["http"]["paths"][0],
-                                ["backend", "service", "name"], "api"),
+    "network": lambda r: set_in(
+        named(dev(r), "Deployment", "ui"),
+        ["spec", "template", "metadata", "labels", "network/backend"],
+        "true",
+    ),
+    "ingress": lambda r: set_in(
+        named(dev(r), "Ingress", "ui")["spec"]["rules"][0]["http"]["paths"][0],
+        ["backend", "service", "name"],
+        "api",
+    ),
 }
 # The Compose side of a check can drift too: the same checks see it.
 COMPOSE_DEFECTS = {
