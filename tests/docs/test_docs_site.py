@@ -105,13 +105,18 @@ def test_make_targets_in_docs_exist(rendered):
     """`make <target>` named anywhere in the docs is a target of a generated Makefile."""
     makefiles = [
         (rendered(answers) / "Makefile").read_text()
-        for answers in [{"database": "postgresql", "monitoring": True}, {"database": "mongodb"}]
+        for answers in [
+            {"database": "postgresql", "monitoring": True, "kubernetes": True},
+            {"database": "mongodb"},
+        ]
     ]
-    targets = {t for text in makefiles for t in re.findall(r"^([a-z][a-z-]*):", text, re.MULTILINE)}
+    targets = {
+        t for text in makefiles for t in re.findall(r"^([a-z][a-z0-9-]*):", text, re.MULTILINE)
+    }
     named = {
         (page.name, target)
         for page in [*DOCS.glob("*.md"), *DOCS.glob("pages/*.md")]
-        for target in re.findall(r"`make ([a-z][a-z-]*)", page.read_text())
+        for target in re.findall(r"`make ([a-z][a-z0-9-]*)", page.read_text())
     }
     assert {(page, t) for page, t in named if t not in targets} == set()
 

@@ -1,0 +1,562 @@
+"""Kubernetes manifests of rendered projects, checked against their Compose stack with real
+tools: kubectl kustomize, kubernetes-validate (strict OpenAPI schemas), docker compose config.
+
+Each check takes a Rendering and returns its problems (empty: clean), so a test can plant a
+defect in a copy and see the check catch it.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import kubernetes_validate
+import yaml
+from static_checks import tool
+
+KUBERNETES_VERSION = "1.32"  # the kubectl of these machines
+OVERLAYS = ("dev", "prod")
+# prod reaches these managed services instead of in-cluster ones (made-up addresses).
+MANAGED_URLS = {
+    "DATABASE_URL": "postgresql+psycopg://app:managed-secret@db.example.internal:5432/app",
+    "MONGODB_URL": "mongodb://app:managed-secret@db.example.internal:27017",
+    "CHROMA_URL": "https://chroma.example.internal",
+    "QDRANT_URL": "https://qdrant.example.internal",
+    "REDIS_URL": "rediss://:managed-secret@redis.example.internal:6379/0",
+}
+WORKLOADS = ("Deployment", "StatefulSet", "Job")
+# The reverse proxy is the cluster's ingress controller: no workload of its own.
+PROXY, CONTROLLER = "proxy", "ingress-nginx"
+# Compose -> Kubernetes differences, each for a reason the manifests state.
+EXTRA_ENV = {"vectordb": {"QDRANT_INIT_FILE_PATH"}}  # out of Qdrant's read-only image folder
+UNMIRRORED_VOLUMES = {("node-exporter", "prometheus-data")}  # a PVC is one pod's
+
+
+@dataclass
+class Rendering:
+    project: Path
+    compose: dict[str, Any]  # docker compose config (every profile) as JSON
+    overlays: dict[str, list[dict[str, Any]]]  # overlay -> its resources, as kustomize prints
+
+
+def kubectl() -> str:
+    found = shutil.which("kubectl")
+    if not found:
+        raise FileNotFoundError("kubectl not found (expected at /usr/bin/kubectl, with Kustomize)")
+    return found
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    proc = subprocess.run(
+        cmd, check=False, cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
+    if proc.returncode:
+        raise RuntimeError(f"{' '.join(cmd)}: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
+    return proc.stdout
+
+
+def build(rendered: Path, workdir: Path) -> Rendering:
+    """Copy the project, make the secrets of each overlay as a user would, render both."""
+    project = workdir / "project"
+    shutil.copytree(rendered, project)
+    env = {"PATH": "/usr/bin:/bin"}
+    run(["sh", "deploy/kubernetes/secrets.sh", "dev"], project, env)
+    run(["sh", "deploy/kubernetes/secrets.sh", "prod"], project, {**env, **MANAGED_URLS})
+    overlays = {}
+    for overlay in OVERLAYS:
+        out = run(
+            [
+                kubectl(),
+                "kustomize",
+                "--load-restrictor",
+                "LoadRestrictionsNone",
+                f"deploy/kubernetes/overlays/{overlay}",
+            ],
+            project,
+        )
+        overlays[overlay] = [doc for doc in yaml.safe_load_all(out) if doc]
+    config = run([tool("docker-compose"), "--profile", "*", "config", "--format", "json"], project)
+    return Rendering(project, json.loads(config), overlays)
+
+
+def planted(rendering: Rendering, change: Callable[[Rendering], None]) -> Rendering:
+    """A deep copy of rendering with one defect."""
+    result = Rendering(
+        rendering.project, copy.deepcopy(rendering.compose), copy.deepcopy(rendering.overlays)
+    )
+    change(result)
+    return result
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def named(docs: list[dict], kind: str, name: str) -> dict | None:
+    return next((d for d in docs if d["kind"] == kind and d["metadata"]["name"] == name), None)
+
+
+def workloads(docs: list[dict]) -> Iterator[tuple[str, dict]]:
+    """(name, pod spec) of every Deployment, StatefulSet and Job."""
+    for doc in docs:
+        if doc["kind"] in WORKLOADS:
+            yield doc["metadata"]["name"], doc["spec"]["template"]["spec"]
+
+
+def main_container(name: str, pod: dict) -> dict:
+    return next(c for c in pod["containers"] if c["name"] == name)
+
+
+def all_containers(pod: dict) -> list[dict]:
+    return pod.get("initContainers", []) + pod["containers"]
+
+
+def compose_services(rendering: Rendering) -> dict[str, dict]:
+    return rendering.compose["services"]
+
+
+def expected_services(rendering: Rendering, overlay: str) -> set[str]:
+    """Compose services that run in the cluster for an overlay (prod: not the managed ones)."""
+    names = set(compose_services(rendering)) - {PROXY}
+    if overlay == "prod":
+        names -= managed(rendering)
+    return names
+
+
+def managed(rendering: Rendering) -> set[str]:
+    """Services outside the cluster in prod: db, vectordb, redis and the exporters of the two."""
+    names = {"db", "vectordb", "redis"} & set(compose_services(rendering))
+    return names | {f"{n}-exporter" for n in names} & set(compose_services(rendering))
+
+
+def image_of(rendering: Rendering, service: str) -> str:
+    """What Compose runs: the image, or <project>-<component> for a built one."""
+    spec = compose_services(rendering)[service]
+    if "build" in spec:
+        component = Path(spec["build"]["dockerfile"]).parent.name
+        slug = rendering.compose["name"]
+        version = re.search(
+            r'^version = "(.+)"', (rendering.project / "pyproject.toml").read_text(), re.MULTILINE
+        )
+        return f"{slug}-{component}:{version.group(1)}"
+    return spec["image"]
+
+
+# ------------------------------------------------------------------ checks
+
+
+def check_schemas(rendering: Rendering) -> list[str]:
+    problems = []
+    for overlay, docs in rendering.overlays.items():
+        for doc in docs:
+            try:
+                kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)
+            except kubernetes_validate.ValidationError as error:
+                where = f"{overlay}: {doc['kind']}/{doc['metadata'].get('name')}"
+                problems.append(f"{where}: {error.message} at {list(error.path)}")
+    return problems
+
+
+def check_workloads_match_compose(rendering: Rendering) -> list[str]:
+    """The same services, images, environment variable names and resource limits."""
+    problems = []
+    for overlay, docs in rendering.overlays.items():
+        pods = dict(workloads(docs))
+        expected = expected_services(rendering, overlay)
+        problems += [f"{overlay}: no workload for service {s}" for s in expected - set(pods)]
+        problems += [f"{overlay}: workload {s} is no Compose service" for s in set(pods) - expected]
+        images = {image_of(rendering, s) for s in compose_services(rendering)}
+        for name, pod in pods.items():
+            if name not in expected:
+                continue
+            spec, container = compose_services(rendering)[name], main_container(name, pod)
+            if container["image"] != image_of(rendering, name):
+                problems.append(
+                    f"{overlay}: {name} runs {container['image']}, Compose "
+                    f"{image_of(rendering, name)}"
+                )
+            problems += [
+                f"{overlay}: {name}/{c['name']} runs {c['image']}, not a Compose image"
+                for c in all_containers(pod)
+                if c["image"] not in images
+            ]
+            names = {e["name"] for e in container.get("env", [])} - EXTRA_ENV.get(name, set())
+            if names != set(spec.get("environment") or {}):
+                problems.append(
+                    f"{overlay}: {name} env {sorted(names)} != Compose "
+                    f"{sorted(spec.get('environment') or {})}"
+                )
+            limits = spec["deploy"]["resources"]["limits"]
+            got = container["resources"]["limits"]
+            if float(got["cpu"]) != float(limits["cpus"]) or memory(got["memory"]) != int(
+                limits["memory"]
+            ):
+                problems.append(f"{overlay}: {name} limits {got} != Compose {limits}")
+    return problems
+
+
+def memory(quantity: str) -> int:
+    units = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30}
+    return int(quantity[:-2]) * units[quantity[-2:]] if quantity[-2:] in units else int(quantity)
+
+
+def check_security(rendering: Rendering) -> list[str]:
+    """Every pod: UID 10001, read-only root, no capability, no escalation, seccomp, probes."""
+    problems = []
+    for overlay, docs in rendering.overlays.items():
+        kinds = {d["metadata"]["name"]: d["kind"] for d in docs if d["kind"] in WORKLOADS}
+        for name, pod in workloads(docs):
+            where = f"{overlay}: {name}"
+            ctx = pod.get("securityContext", {})
+            if (ctx.get("runAsNonRoot"), ctx.get("runAsUser")) != (True, 10001):
+                problems.append(f"{where}: not run as non-root UID 10001")
+            if ctx.get("seccompProfile", {}).get("type") != "RuntimeDefault":
+                problems.append(f"{where}: seccomp profile is not RuntimeDefault")
+            for c in all_containers(pod):
+                sc = c.get("securityContext", {})
+                if sc.get("allowPrivilegeEscalation") is not False:
+                    problems.append(f"{where}/{c['name']}: privilege escalation allowed")
+                if sc.get("readOnlyRootFilesystem") is not True:
+                    problems.append(f"{where}/{c['name']}: root filesystem writable")
+                if sc.get("capabilities") != {"drop": ["ALL"]}:
+                    problems.append(f"{where}/{c['name']}: capabilities not all dropped")
+                res = c.get("resources", {})
+                if not {"cpu", "memory"} <= set(res.get("requests", {})) & set(
+                    res.get("limits", {})
+                ):
+                    problems.append(f"{where}/{c['name']}: requests or limits missing")
+            if kinds[name] != "Job":
+                c = main_container(name, pod)
+                problems += [
+                    f"{where}: no {p}" for p in ("livenessProbe", "readinessProbe") if p not in c
+                ]
+        api = dict(workloads(docs)).get("api")
+        if api:
+            c = main_container("api", api)
+            paths = (c["livenessProbe"]["httpGet"]["path"], c["readinessProbe"]["httpGet"]["path"])
+            if paths != ("/healthz", "/readyz"):
+                problems.append(f"{overlay}: api probes {paths}, not /healthz and /readyz")
+    return problems
+
+
+def api_get_routes(project: Path) -> set[str]:
+    """GET paths the API serves, read from the route decorators of src/api/routes/."""
+    paths = set()
+    for module in (project / "src/api/routes").glob("*.py"):
+        tree = ast.parse(module.read_text())
+        prefix = ""
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "APIRouter":
+                prefix = next((k.value.value for k in node.keywords if k.arg == "prefix"), "")
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "get"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                paths.add(prefix + node.args[0].value)
+    return paths
+
+
+def check_probes_exist(rendering: Rendering) -> list[str]:
+    """API probe paths are API routes; other probes use the Compose healthcheck's URL."""
+    routes = api_get_routes(rendering.project)
+    problems = []
+    for overlay, docs in rendering.overlays.items():
+        for name, pod in workloads(docs):
+            test = " ".join(
+                compose_services(rendering).get(name, {}).get("healthcheck", {}).get("test", [])
+            )
+            for c in pod["containers"]:
+                for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+                    path = c.get(probe, {}).get("httpGet", {}).get("path")
+                    if path is None:
+                        continue
+                    if name in ("api", "migrate"):
+                        if path not in routes:
+                            problems.append(f"{overlay}: {name} {probe} {path}: no such API route")
+                    elif (url := re.search(r"127\.0\.0\.1:\d+(/[^\s'\"]*)", test)) and url[
+                        1
+                    ] != path:
+                        problems.append(
+                            f"{overlay}: {name} {probe} {path}, Compose checks {url[1]}"
+                        )
+    return problems
+
+
+def peer_ports(rendering: Rendering) -> set[tuple[str, int]]:
+    """(service, port) pairs the Compose stack reaches: URLs in its environment, Prometheus
+    targets, published ports."""
+    services = compose_services(rendering)
+    text = json.dumps(
+        [[s.get(k) for k in ("environment", "healthcheck")] for s in services.values()]
+    )
+    prometheus = rendering.project / "docker/monitoring/prometheus.yml"
+    if prometheus.is_file():
+        text += prometheus.read_text()
+    found = {
+        (h, int(p)) for h, p in re.findall(r"[/@\"]([a-z][a-z0-9-]*):(\d+)", text) if h in services
+    }
+    for name, spec in services.items():
+        found |= {(name, int(p["target"])) for p in spec.get("ports", [])}
+    return found
+
+
+def check_ports(rendering: Rendering) -> list[str]:
+    """A Service for every port the Compose stack uses, reaching a container port."""
+    problems = []
+    for overlay, docs in rendering.overlays.items():
+        present = expected_services(rendering, overlay)
+        for service, port in sorted(peer_ports(rendering)):
+            if service not in present:
+                continue
+            svc = named(docs, "Service", service)
+            if svc is None or port not in {p["port"] for p in svc["spec"]["ports"]}:
+                problems.append(f"{overlay}: no Service {service} with port {port}")
+        pods = dict(workloads(docs))
+        for svc in (d for d in docs if d["kind"] == "Service"):
+            name = svc["metadata"]["name"]
+            ports = {
+                p["name"]
+                for c in pods.get(name, {}).get("containers", [])
+                for p in c.get("ports", [])
+            }
+            problems += [
+                f"{overlay}: Service {name} targets {p['targetPort']}, not a port of its pods"
+                for p in svc["spec"]["ports"]
+                if p["targetPort"] not in ports
+            ]
+    return problems
+
+
+def check_volumes(rendering: Rendering) -> list[str]:
+    """Named volumes: a PersistentVolumeClaim of the same name at the same path; files Compose
+    mounts: a ConfigMap holding that file at the same path."""
+    problems = []
+    for overlay, docs in rendering.overlays.items():
+        present = expected_services(rendering, overlay)
+        pods = {d["metadata"]["name"]: d for d in docs if d["kind"] in WORKLOADS}
+        configmaps = {
+            d["metadata"]["name"]: d.get("data", {}) for d in docs if d["kind"] == "ConfigMap"
+        }
+        for name in sorted(present):
+            doc = pods.get(name)
+            if doc is None:
+                continue
+            pod = doc["spec"]["template"]["spec"]
+            claims = {t["metadata"]["name"] for t in doc["spec"].get("volumeClaimTemplates", [])}
+            sources = {v["name"]: v for v in pod.get("volumes", [])}
+            mounts = main_container(name, pod).get("volumeMounts", [])
+            for volume in compose_services(rendering)[name].get("volumes", []):
+                target = volume["target"]
+                if volume["type"] == "volume":
+                    if (name, volume["source"]) in UNMIRRORED_VOLUMES:
+                        continue
+                    ok = any(
+                        m["mountPath"] == target
+                        and m["name"] == volume["source"]
+                        and (
+                            m["name"] in claims
+                            or "persistentVolumeClaim" in sources.get(m["name"], {})
+                        )
+                        for m in mounts
+                    )
+                    if not ok:
+                        problems.append(
+                            f"{overlay}: {name}: no claim {volume['source']} at {target}"
+                        )
+                elif volume["type"] == "bind":
+                    files = [Path(volume["source"])]
+                    if files[0].is_dir():
+                        files = [p for p in files[0].rglob("*") if p.is_file()]
+                    for file in files:
+                        where = target + str(file).removeprefix(volume["source"])
+                        ok = any(
+                            "configMap" in sources.get(m["name"], {})
+                            and str(Path(where).parent) == m["mountPath"]
+                            and file.name
+                            in configmaps.get(sources[m["name"]]["configMap"]["name"], {})
+                            for m in mounts
+                        )
+                        if not ok:
+                            problems.append(
+                                f"{overlay}: {name}: {where} is in no ConfigMap mounted there"
+                            )
+    return problems
+
+
+def check_references(rendering: Rendering) -> list[str]:
+    """Every Secret key, ConfigMap and claim a pod refers to exists in the same overlay."""
+    problems = []
+    for overlay, docs in rendering.overlays.items():
+        secrets = {
+            d["metadata"]["name"]: set(d.get("data", {})) for d in docs if d["kind"] == "Secret"
+        }
+        configmaps = {d["metadata"]["name"] for d in docs if d["kind"] == "ConfigMap"}
+        claims = {d["metadata"]["name"] for d in docs if d["kind"] == "PersistentVolumeClaim"}
+        for name, pod in workloads(docs):
+            for c in all_containers(pod):
+                for env in c.get("env", []):
+                    ref = env.get("valueFrom", {}).get("secretKeyRef")
+                    if (
+                        ref
+                        and not ref.get("optional")
+                        and ref["key"] not in secrets.get(ref["name"], ())
+                    ):
+                        problems.append(
+                            f"{overlay}: {name}/{c['name']}: no key {ref['key']} in "
+                            f"Secret {ref['name']}"
+                        )
+            for volume in pod.get("volumes", []):
+                if "configMap" in volume and volume["configMap"]["name"] not in configmaps:
+                    problems.append(
+                        f"{overlay}: {name}: no ConfigMap {volume['configMap']['name']}"
+                    )
+                claim = volume.get("persistentVolumeClaim", {}).get("claimName")
+                if claim and claim not in claims:
+                    problems.append(f"{overlay}: {name}: no PersistentVolumeClaim {claim}")
+    return problems
+
+
+def compose_graph(rendering: Rendering, overlay: str) -> set[tuple[str, str]]:
+    """Who can reach whom in Compose: services sharing a network (the proxy stands for the
+    ingress controller)."""
+    nets = {
+        (CONTROLLER if n == PROXY else n): set(s.get("networks", {}))
+        for n, s in compose_services(rendering).items()
+    }
+    present = expected_services(rendering, overlay) | {CONTROLLER}
+    return {
+        (a, b)
+        for a in present
+        for b in present
+        if a != b and a in nets and b in nets and nets[a] & nets[b]
+    }
+
+
+def matches(selector: dict, labels: dict) -> bool:
+    if set(selector) - {"matchLabels"}:
+        raise ValueError(f"selector not understood: {selector}")
+    return all(labels.get(k) == v for k, v in selector.get("matchLabels", {}).items())
+
+
+def peer_allowed(peers: list[dict], labels: dict, namespace_labels: dict, same: bool) -> bool:
+    for peer in peers:
+        if "ipBlock" in peer:
+            continue  # outside the cluster
+        ns_ok = (
+            matches(peer["namespaceSelector"], namespace_labels)
+            if "namespaceSelector" in peer
+            else same
+        )
+        if ns_ok and matches(peer.get("podSelector", {}), labels):
+            return True
+    return False
+
+
+def policy_graph(docs: list[dict]) -> set[tuple[str, str]]:
+    """Who can reach whom under the NetworkPolicies (both ends must allow it)."""
+    namespace = next(d["metadata"]["name"] for d in docs if d["kind"] == "Namespace")
+    pods = {
+        name: (pod_labels, {"kubernetes.io/metadata.name": namespace}, True)
+        for name, pod_labels in pod_labels_of(docs).items()
+    }
+    pods[CONTROLLER] = ({}, {"kubernetes.io/metadata.name": CONTROLLER}, False)
+    policies = [d["spec"] for d in docs if d["kind"] == "NetworkPolicy"]
+
+    def allows(direction: str, me: str, other: str) -> bool:
+        labels, _, mine = pods[me]
+        if not mine:
+            return True  # another namespace: our policies do not restrict it
+        selecting = [
+            p
+            for p in policies
+            if direction.capitalize() in p["policyTypes"] and matches(p["podSelector"], labels)
+        ]
+        key = "from" if direction == "ingress" else "to"
+        o_labels, o_ns, o_mine = pods[other]
+        return any(
+            peer_allowed(rule.get(key, [{}]), o_labels, o_ns, o_mine)
+            for p in selecting
+            for rule in p.get(direction, [])
+        )
+
+    return {
+        (a, b)
+        for a in pods
+        for b in pods
+        if a != b and allows("egress", a, b) and allows("ingress", b, a)
+    }
+
+
+def pod_labels_of(docs: list[dict]) -> dict[str, dict]:
+    return {
+        d["metadata"]["name"]: d["spec"]["template"]["metadata"]["labels"]
+        for d in docs
+        if d["kind"] in WORKLOADS
+    }
+
+
+def check_network_graph(rendering: Rendering) -> list[str]:
+    problems = []
+    for overlay, docs in rendering.overlays.items():
+        want, got = compose_graph(rendering, overlay), policy_graph(docs)
+        problems += [
+            f"{overlay}: {a} -> {b} allowed, not in Compose" for a, b in sorted(got - want)
+        ]
+        problems += [f"{overlay}: {a} -> {b} in Compose, denied" for a, b in sorted(want - got)]
+    return problems
+
+
+def nginx_routes(project: Path) -> dict[str, str]:
+    """Proxied location -> upstream service, from the nginx config Compose mounts."""
+    path = project / "docker/proxy/nginx.conf.template"
+    if not path.is_file():
+        return {}
+    text = path.read_text()
+    upstreams = dict(re.findall(r"set \$(\w+) http://([\w-]+):\d+;", text))
+    return {
+        loc: upstreams[var]
+        for loc, var in re.findall(r"location (/\S*) \{[^}]*?proxy_pass \$(\w+);", text)
+    }
+
+
+def ingress_routes(docs: list[dict]) -> dict[str, str]:
+    routes = {}
+    for doc in (d for d in docs if d["kind"] == "Ingress"):
+        for rule in doc["spec"]["rules"]:
+            for p in rule["http"]["paths"]:
+                path = p["path"].split("(")[0]  # /api(/|$)(.*) -> /api
+                path = path if path == "/" else path.rstrip("/") + "/"
+                routes[path] = p["backend"]["service"]["name"]
+    return routes
+
+
+def check_ingress(rendering: Rendering) -> list[str]:
+    want = nginx_routes(rendering.project)
+    return [
+        f"{overlay}: Ingress routes {ingress_routes(docs)} != nginx {want}"
+        for overlay, docs in rendering.overlays.items()
+        if ingress_routes(docs) != want
+    ]
+
+
+CHECKS: dict[str, Callable[[Rendering], list[str]]] = {
+    "schemas": check_schemas,
+    "workloads": check_workloads_match_compose,
+    "security": check_security,
+    "probes": check_probes_exist,
+    "ports": check_ports,
+    "volumes": check_volumes,
+    "references": check_references,
+    "network": check_network_graph,
+    "ingress": check_ingress,
+}
