@@ -3,28 +3,11 @@ with kubectl kustomize and checked against the project's Compose stack. No clust
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parents[1] / "fast")]
-
-from k8skit import Rendering, build, kubectl
-from render_matrix import answer_sets
-
-
-def k8s_answer_sets() -> list[dict[str, Any]]:
-    """The fast matrix with kubernetes=true, without duplicates."""
-    seen, result = set(), []
-    for answers in answer_sets():
-        answers = {**answers, "kubernetes": True}
-        key = tuple(sorted(answers.items()))
-        if key not in seen:
-            seen.add(key)
-            result.append(answers)
-    return result
+from tests.k8s.k8skit import Rendering, build, kubectl
 
 
 @pytest.fixture(scope="session", autouse=True)

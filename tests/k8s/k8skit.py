@@ -20,7 +20,9 @@ from typing import Any
 
 import kubernetes_validate
 import yaml
-from static_checks import tool
+
+from tests.fast.matrix import answer_sets
+from tests.support.processes import tool
 
 KUBERNETES_VERSION = "1.32"  # the kubectl of these machines
 OVERLAYS = ("dev", "prod")
@@ -560,3 +562,15 @@ CHECKS: dict[str, Callable[[Rendering], list[str]]] = {
     "network": check_network_graph,
     "ingress": check_ingress,
 }
+
+
+def k8s_answer_sets() -> list[dict[str, Any]]:
+    """The fast matrix with kubernetes=true, without duplicates."""
+    seen, result = set(), []
+    for answers in answer_sets():
+        answers = {**answers, "kubernetes": True}
+        key = tuple(sorted(answers.items()))
+        if key not in seen:
+            seen.add(key)
+            result.append(answers)
+    return result

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import k8s_answer_sets
-from render_matrix import pairwise
+
+from tests.fast.matrix import pairwise
+from tests.k8s.k8skit import k8s_answer_sets
 
 # Installed by tests/run.sh in a venv of its own (it pins packaging<24, which pytest 9 refuses).
 CHECKOV = Path(__file__).resolve().parents[2] / ".venv/checkov/bin/checkov"

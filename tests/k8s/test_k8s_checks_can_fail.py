@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from k8skit import CHECKS, Rendering, main_container, named, planted, workloads
+
+from tests.k8s.k8skit import CHECKS, Rendering, main_container, named, planted, workloads
 
 # The largest stack: every component, so every kind of resource is there.
 FULL = {

@@ -4,9 +4,9 @@ check holds."""
 from __future__ import annotations
 
 import pytest
-from conftest import k8s_answer_sets
-from k8skit import CHECKS
-from render_matrix import label
+
+from tests.k8s.k8skit import CHECKS, k8s_answer_sets
+from tests.support.answers import label
 
 
 @pytest.mark.parametrize("check", list(CHECKS), ids=str)

@@ -42,7 +42,9 @@ START, END = b"<<<<<<< before updating", b">>>>>>> after updating"
 def script_release_1_0_0(template: TemplateClone) -> dict[str, str]:
     """Turn the snapshot into v1.0.0; return what v1.1.0 brings back (for the assertions)."""
     env_example = template.source(ENV_EXAMPLE)
-    header = template.read(env_example).splitlines(keepends=True)[0]
+    header = next(
+        line for line in template.read(env_example).splitlines(True) if "Every setting" in line
+    )
     template.replace(env_example, header, "")
     ignore_lines = template.read("template/.gitignore").splitlines(keepends=True)
     template.write("template/.gitignore", "".join(ignore_lines[:-1]))

@@ -87,6 +87,7 @@ def test_check_catches_planted_defect(check, rendered, tmp_path):
 def test_broken_template_is_caught(tmp_path):
     """A defect in the template itself (not in a rendered copy) fails the checks of its render."""
     template = tmp_path / "template"
+    template.mkdir()
     for part in TEMPLATE_PARTS:
         copy = shutil.copytree if part.endswith("/") else shutil.copy
         copy(REPO / part, template / part)
