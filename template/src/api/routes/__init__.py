@@ -1,5 +1,5 @@
-"""One router per group of endpoints: every module of this package has a `router` (jobs.py
-comes with the worker). A router may have a lifespan of its own, run after the application's."""
+"""One router per group of endpoints: every module of this package has a `router`, and may
+give it a lifespan of its own (run after the application's)."""
 
 import importlib
 import pkgutil
