@@ -51,7 +51,7 @@ class Settings(EnvSettings):
 
     # Providers: switching one is a setting, not a re-render
     embedder: EmbedderName = EmbedderName.HASHING
-    # The vectors' size: of the hashing and OpenAI embedders, and of the pgvector column.
+    # The vectors' size: of the hashing and OpenAI embedders, and of the vector store.
     embedding_dim: Annotated[int, Field(ge=8, le=8192)] = 384
     answerer: AnswererName = AnswererName.EXTRACTIVE
 
