@@ -183,5 +183,10 @@ class JobQueue:
             for name in (QUEUE, f"{QUEUE}.DQ")
         )
 
-    def check(self) -> None:
-        self.broker.client.ping()
+    def check_ready(self) -> dict[str, str]:
+        """{"redis": "ok"}, or its error (like RagService.check_ready)."""
+        try:
+            self.broker.client.ping()
+        except Exception as error:
+            return {"redis": f"{type(error).__name__}: {error}"}
+        return {"redis": "ok"}

@@ -1,13 +1,14 @@
 """Settings from the environment (and .env). Every variable is validated at start-up.
 
 These are the settings every process shares; each backend (vector store, metadata database,
-job queue) reads its own variables with its own class, with `read()`.
+job queue, embedder, OpenAI-compatible endpoint) reads its own variables with its own class,
+with `read()`.
 """
 
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import Field, HttpUrl, SecretStr, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -50,20 +51,14 @@ class Settings(EnvSettings):
 
     # Providers: switching one is a setting, not a re-render
     embedder: EmbedderName = EmbedderName.HASHING
+    # The vectors' size: of the hashing and OpenAI embedders, and of the vector store.
     embedding_dim: Annotated[int, Field(ge=8, le=8192)] = 384
-    embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
     answerer: AnswererName = AnswererName.EXTRACTIVE
-    chat_model: str = "gpt-4o-mini"
-    openai_base_url: HttpUrl = HttpUrl("https://api.openai.com/v1")
-    openai_api_key: SecretStr | None = None
-    openai_timeout_seconds: Annotated[float, Field(gt=0)] = 60.0
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Self:
         if self.chunk_overlap >= self.chunk_size:
             raise ValueError("CHUNK_OVERLAP must be smaller than CHUNK_SIZE")
-        if self.embedder is EmbedderName.OPENAI and "embedding_model" not in self.model_fields_set:
-            raise ValueError("EMBEDDER=openai needs EMBEDDING_MODEL, the endpoint's model name")
         return self
 
 

@@ -2,13 +2,11 @@
 
 import socket
 
+import pytest
 from dramatiq import Message
 from fastapi.testclient import TestClient
-from pydantic import RedisDsn
 
-from api.main import create_app
-from core.jobs import QUEUE, JobQueue, QueueSettings
-from core.settings import Settings
+from core.jobs import QUEUE, JobQueue
 from tests.api.conftest import MakeClient
 
 TIDES = b"# Tides\n\nSpring tides, the highest of the month, come at new and full moon.\n"
@@ -61,19 +59,18 @@ def test_readyz_checks_redis(client: TestClient) -> None:
 
 
 def test_without_redis_readyz_is_503_and_jobs_are_refused(
-    settings: Settings, queue_settings: QueueSettings
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
-    unreachable = RedisDsn(f"redis://127.0.0.1:{closed_port}/0")
-    app = create_app(settings, queue_settings.model_copy(update={"redis_url": unreachable}))
-    with TestClient(app, raise_server_exceptions=False) as client:
-        ready = client.get("/readyz")
-        assert ready.status_code == 503
-        assert ready.json()["detail"] == "not ready: redis unavailable"
-        assert ready.json()["checks"]["vector_store"] == "ok"
-        refused = client.post("/jobs", files={"file": ("tides.md", TIDES)})
-        assert refused.status_code == 503
-        assert refused.json()["detail"].startswith("the job queue is unavailable")
-        assert client.get("/jobs/0123456789abcdef").status_code == 503
+    monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{closed_port}/0")
+    client = make_client()
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["detail"] == "not ready: redis unavailable"
+    assert ready.json()["checks"]["vector_store"] == "ok"
+    refused = client.post("/jobs", files={"file": ("tides.md", TIDES)})
+    assert refused.status_code == 503
+    assert refused.json()["detail"].startswith("the job queue is unavailable")
+    assert client.get("/jobs/0123456789abcdef").status_code == 503

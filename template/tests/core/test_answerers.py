@@ -64,17 +64,22 @@ def test_default_answerer_is_extractive(make_settings: MakeSettings) -> None:
     assert isinstance(make_answerer(make_settings()), ExtractiveAnswerer)
 
 
-def openai_answerer(make_settings: MakeSettings, server: OpenAIServer) -> OpenAIAnswerer:
-    settings = make_settings(answerer="openai", openai_base_url=server.url, chat_model="test-chat")
-    answerer = make_answerer(settings)
+@pytest.fixture
+def openai_answerer(
+    make_settings: MakeSettings, openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> OpenAIAnswerer:
+    """ANSWERER=openai, on the local server."""
+    monkeypatch.setenv("OPENAI_BASE_URL", openai_server.url)
+    monkeypatch.setenv("CHAT_MODEL", "test-chat")
+    answerer = make_answerer(make_settings(answerer="openai"))
     assert isinstance(answerer, OpenAIAnswerer)
     return answerer
 
 
 def test_openai_answerer_sends_numbered_sources(
-    make_settings: MakeSettings, openai_server: OpenAIServer
+    openai_answerer: OpenAIAnswerer, openai_server: OpenAIServer
 ) -> None:
-    answer = openai_answerer(make_settings, openai_server).answer("When are tides highest?", HITS)
+    answer = openai_answerer.answer("When are tides highest?", HITS)
     assert answer.answer == "The answer is in [1]."
     assert answer.citations == HITS
     body = openai_server.requests[0]["body"]
@@ -87,15 +92,15 @@ def test_openai_answerer_sends_numbered_sources(
 
 
 def test_openai_answerer_does_not_call_without_sources(
-    make_settings: MakeSettings, openai_server: OpenAIServer
+    openai_answerer: OpenAIAnswerer, openai_server: OpenAIServer
 ) -> None:
-    assert openai_answerer(make_settings, openai_server).answer("anything", []).answer == NO_MATCH
+    assert openai_answerer.answer("anything", []).answer == NO_MATCH
     assert openai_server.requests == []
 
 
 def test_openai_answerer_reports_a_failing_endpoint(
-    make_settings: MakeSettings, openai_server: OpenAIServer
+    openai_answerer: OpenAIAnswerer, openai_server: OpenAIServer
 ) -> None:
     openai_server.fail_with = 500
     with pytest.raises(ProviderError, match="chat endpoint failed"):
-        openai_answerer(make_settings, openai_server).answer("question", HITS)
+        openai_answerer.answer("question", HITS)

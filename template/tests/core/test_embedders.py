@@ -13,7 +13,7 @@ from core.embedders.hashing import HashingEmbedder
 from core.embedders.openai import OpenAIEmbedder
 from core.errors import ProviderError
 from core.openai_client import make_client
-from core.settings import Settings
+from core.settings import Settings, SettingsError
 from tests.core.conftest import OpenAIServer
 
 MakeSettings = Callable[..., Settings]
@@ -67,23 +67,23 @@ def test_sentence_transformers_without_the_package_says_how_to_install(
         pytest.skip("not applicable here: sentence-transformers is installed")
 
 
-def openai_settings(make_settings: MakeSettings, server: OpenAIServer) -> Settings:
-    return make_settings(
-        embedder="openai",
-        answerer="openai",
-        openai_base_url=server.url,
-        openai_api_key="test-key",
-        embedding_model="test-embedding",
-        embedding_dim=server.dim,
-    )
+@pytest.fixture
+def openai_embedder(
+    make_settings: MakeSettings, openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> OpenAIEmbedder:
+    """EMBEDDER=openai, on the local server."""
+    monkeypatch.setenv("OPENAI_BASE_URL", openai_server.url)
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    monkeypatch.setenv("EMBEDDING_MODEL", "test-embedding")
+    embedder = make_embedder(make_settings(embedder="openai", embedding_dim=openai_server.dim))
+    assert isinstance(embedder, OpenAIEmbedder)
+    return embedder
 
 
 def test_openai_embedder_calls_the_endpoint(
-    make_settings: MakeSettings, openai_server: OpenAIServer
+    openai_embedder: OpenAIEmbedder, openai_server: OpenAIServer
 ) -> None:
-    embedder = make_embedder(openai_settings(make_settings, openai_server))
-    assert isinstance(embedder, OpenAIEmbedder)
-    vectors = embedder.embed(["abc", "hello world"])
+    vectors = openai_embedder.embed(["abc", "hello world"])
     assert vectors.shape == (2, openai_server.dim)
     # Rows follow the "index" of the answer, not its order; each row is unit length.
     assert vectors[0, 0] < vectors[1, 0]
@@ -95,26 +95,49 @@ def test_openai_embedder_calls_the_endpoint(
 
 
 def test_openai_embedder_batches_large_inputs(
-    make_settings: MakeSettings, openai_server: OpenAIServer
+    openai_embedder: OpenAIEmbedder, openai_server: OpenAIServer
 ) -> None:
-    embedder = make_embedder(openai_settings(make_settings, openai_server))
-    assert embedder.embed([f"text {i}" for i in range(150)]).shape == (150, openai_server.dim)
+    vectors = openai_embedder.embed([f"text {i}" for i in range(150)])
+    assert vectors.shape == (150, openai_server.dim)
     assert [len(r["body"]["input"]) for r in openai_server.requests] == [64, 64, 22]
 
 
 def test_openai_embedder_reports_a_failing_endpoint(
-    make_settings: MakeSettings, openai_server: OpenAIServer
+    openai_embedder: OpenAIEmbedder, openai_server: OpenAIServer
 ) -> None:
     openai_server.fail_with = 503
     with pytest.raises(ProviderError, match="503"):
-        make_embedder(openai_settings(make_settings, openai_server)).embed(["x"])
+        openai_embedder.embed(["x"])
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("OPENAI_BASE_URL", "not a url", "OPENAI_BASE_URL: Input should be a valid URL"),
+        ("EMBEDDING_MODEL", None, "EMBEDDER=openai needs EMBEDDING_MODEL"),
+    ],
+)
+def test_a_bad_openai_setting_is_named(
+    make_settings: MakeSettings,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    value: str | None,
+    message: str,
+) -> None:
+    monkeypatch.setenv("EMBEDDING_MODEL", "test-embedding")
+    if value is None:
+        monkeypatch.delenv(name)
+    else:
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as error:
+        make_embedder(make_settings(embedder="openai"))
+    assert message in str(error.value)
 
 
 def test_openai_embedder_refuses_vectors_of_another_size(
-    make_settings: MakeSettings, openai_server: OpenAIServer
+    openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    embedder = OpenAIEmbedder(
-        make_client(openai_settings(make_settings, openai_server)), "m", dim=4
-    )
+    monkeypatch.setenv("OPENAI_BASE_URL", openai_server.url)
+    embedder = OpenAIEmbedder(make_client(), "m", dim=4)
     with pytest.raises(ProviderError, match="EMBEDDING_DIM"):
         embedder.embed(["x"])

@@ -1,7 +1,6 @@
-"""A real Redis server, a queue of its own per test, and a worker running in the test process."""
+"""A queue of its own per test (Redis: tests/backends/jobs.py) and a worker in the test process."""
 
 import logging
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -12,25 +11,16 @@ from prometheus_client import CollectorRegistry
 
 from core.jobs import JobQueue, QueueSettings
 from core.service import RagService
-from tests.worker.redis_server import redis_server
 from worker.metrics import WorkerMetrics
 from worker.tasks import declare_ingest_actor
 
 RunWorker = Callable[..., AbstractContextManager[WorkerMetrics]]
 
 
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with redis_server(tmp_path_factory.mktemp("redis")) as url:
-        yield url
-
-
 @pytest.fixture
-def queue_env(redis_url: str) -> dict[str, str]:
+def queue_env(jobs_env: dict[str, str]) -> dict[str, str]:
     """The queue's environment variables: its own key prefix, short retry delays."""
-    return {
-        "REDIS_URL": redis_url,
-        "QUEUE_NAMESPACE": f"test-{uuid.uuid4().hex[:12]}",
+    return jobs_env | {
         "JOB_MAX_RETRIES": "2",
         "JOB_MIN_BACKOFF_SECONDS": "0.2",
         "JOB_REQUEUE_AFTER_SECONDS": "1",

@@ -1,17 +1,28 @@
 """Queue a document for the worker, follow the job."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, File, HTTPException, Request, Response, UploadFile, status
+from fastapi import APIRouter, FastAPI, File, HTTPException, Request, Response, UploadFile, status
 from pydantic import BaseModel
 from redis.exceptions import RedisError
 
 from api.deps import AppSettings
 from api.uploads import read_upload
-from core.jobs import JobQueue, JobStatus
+from core.jobs import JobQueue, JobStatus, load_queue_settings
 from core.logging import request_id
 
-router = APIRouter(prefix="/jobs", tags=["jobs"])
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At start-up: the queue (REDIS_URL, JOB_*), checked by GET /readyz as "redis"."""
+    app.state.jobs = JobQueue(load_queue_settings())
+    app.state.readiness.append(app.state.jobs.check_ready)
+    yield
+
+
+router = APIRouter(prefix="/jobs", tags=["jobs"], lifespan=lifespan)
 
 
 class JobCreated(BaseModel):

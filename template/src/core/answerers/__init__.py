@@ -1,4 +1,4 @@
-"""Answerers: pick one with ANSWERER."""
+"""Answerers: pick one with ANSWERER (openai.py reads its own settings: CHAT_MODEL, OPENAI_*)."""
 
 from core.answerers.base import Answerer
 from core.settings import AnswererName, Settings
@@ -6,10 +6,9 @@ from core.settings import AnswererName, Settings
 
 def make_answerer(settings: Settings) -> Answerer:
     if settings.answerer is AnswererName.OPENAI:
-        from core.answerers.openai import OpenAIAnswerer
-        from core.openai_client import make_client
+        from core.answerers import openai
 
-        return OpenAIAnswerer(make_client(settings), settings.chat_model)
+        return openai.create()
     from core.answerers.extractive import ExtractiveAnswerer
 
     return ExtractiveAnswerer()

@@ -5,6 +5,13 @@ import httpx
 from core.answerers.base import NO_MATCH, Answerer
 from core.errors import ProviderError
 from core.models import Answer, Hit
+from core.openai_client import make_client
+from core.settings import EnvSettings
+
+
+class OpenAIAnswererSettings(EnvSettings):
+    chat_model: str = "gpt-4o-mini"
+
 
 SYSTEM_PROMPT = (
     "Answer the question using only the numbered sources. Cite the sources you use as [n]. "
@@ -38,3 +45,7 @@ class OpenAIAnswerer(Answerer):
         except (httpx.HTTPError, KeyError, IndexError, TypeError, ValueError) as error:
             raise ProviderError(f"chat endpoint failed: {error}") from error
         return Answer(answer=str(text).strip(), citations=hits)
+
+
+def create() -> OpenAIAnswerer:
+    return OpenAIAnswerer(make_client(), OpenAIAnswererSettings.read().chat_model)

@@ -1,7 +1,7 @@
 """Where document metadata is kept: the one module of this package besides base.py.
 
-Each catalog module reads its own settings (its database's URL) and provides
-`create(store)`; without a database, the metadata lives in the vector store itself.
+A catalog module reads its own settings and provides `create(store)` (without a metadata
+database, the catalog keeps the metadata in the vector store itself).
 """
 
 import importlib

@@ -1,4 +1,5 @@
-"""Embedders: pick one with EMBEDDER."""
+"""Embedders: pick one with EMBEDDER. Each module reads its own settings (EMBEDDING_MODEL...);
+EMBEDDING_DIM is shared: the vector store is sized by it."""
 
 from core.embedders.base import Embedder
 from core.settings import EmbedderName, Settings
@@ -6,16 +7,13 @@ from core.settings import EmbedderName, Settings
 
 def make_embedder(settings: Settings) -> Embedder:
     if settings.embedder is EmbedderName.SENTENCE_TRANSFORMERS:
-        from core.embedders.sentence_transformers import SentenceTransformerEmbedder
+        from core.embedders import sentence_transformers
 
-        return SentenceTransformerEmbedder(settings.embedding_model)
+        return sentence_transformers.create()
     if settings.embedder is EmbedderName.OPENAI:
-        from core.embedders.openai import OpenAIEmbedder
-        from core.openai_client import make_client
+        from core.embedders import openai
 
-        return OpenAIEmbedder(
-            make_client(settings), settings.embedding_model, settings.embedding_dim
-        )
+        return openai.create(settings.embedding_dim)
     from core.embedders.hashing import HashingEmbedder
 
     return HashingEmbedder(settings.embedding_dim)

@@ -1,11 +1,26 @@
 """Any OpenAI-compatible embeddings endpoint (OpenAI, Mistral, Ollama, vLLM...)."""
 
+from typing import Self
+
 import httpx
+from pydantic import model_validator
 
 from core.embedders.base import Embedder, Vectors, normalize_rows
 from core.errors import ProviderError
+from core.openai_client import make_client
+from core.settings import EnvSettings
 
 BATCH = 64
+
+
+class OpenAIEmbedderSettings(EnvSettings):
+    embedding_model: str = ""
+
+    @model_validator(mode="after")
+    def _check_model(self) -> Self:
+        if not self.embedding_model:
+            raise ValueError("EMBEDDER=openai needs EMBEDDING_MODEL, the endpoint's model name")
+        return self
 
 
 class OpenAIEmbedder(Embedder):
@@ -34,3 +49,7 @@ class OpenAIEmbedder(Embedder):
             return [item["embedding"] for item in data]
         except (httpx.HTTPError, KeyError, TypeError, ValueError) as error:
             raise ProviderError(f"embeddings endpoint failed: {error}") from error
+
+
+def create(dim: int) -> OpenAIEmbedder:
+    return OpenAIEmbedder(make_client(), OpenAIEmbedderSettings.read().embedding_model, dim)

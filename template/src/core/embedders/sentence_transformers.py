@@ -2,6 +2,11 @@
 
 from core.embedders.base import Embedder, Vectors, normalize_rows
 from core.errors import ProviderError
+from core.settings import EnvSettings
+
+
+class SentenceTransformerSettings(EnvSettings):
+    embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
 
 
 class SentenceTransformerEmbedder(Embedder):
@@ -21,3 +26,7 @@ class SentenceTransformerEmbedder(Embedder):
 
     def embed(self, texts: list[str]) -> Vectors:
         return normalize_rows(self._model.encode(texts, batch_size=32, convert_to_numpy=True))
+
+
+def create() -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(SentenceTransformerSettings.read().embedding_model)

@@ -1,7 +1,7 @@
 """The vector store of this project: the one module of this package besides base.py.
 
-Each store module reads its own settings (its server's URL or its folder) and provides
-`create(dim)`. Adding a store is adding its module; a project keeps only the one it uses.
+A store module reads its own settings and provides `create(dim)`. Adding a store is adding
+its module; a project keeps only the one it uses.
 """
 
 import importlib

@@ -9,9 +9,6 @@ import pytest
 import uvicorn
 
 from api.main import create_app
-{%- if worker %}
-from core.jobs import QueueSettings
-{%- endif %}
 from core.settings import Settings
 
 
@@ -30,13 +27,7 @@ def closed_url() -> str:
 @pytest.fixture
 def api_url(settings: Settings) -> Iterator[str]:
     port = free_port()
-{%- if worker %}
-    # Only the endpoints the UI uses are called: the job queue is never reached.
-    queue_settings = QueueSettings(redis_url=f"redis://127.0.0.1:{free_port()}/0")
-    app = create_app(settings, queue_settings)
-{%- else %}
     app = create_app(settings)
-{%- endif %}
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -1,60 +1,24 @@
 """The API under test: the real application (lifespan included) on the project's backends."""
 
 import logging
-{%- if worker %}
-import uuid
-{%- endif %}
 from collections.abc import Callable, Iterator
-{%- if worker %}
-from pathlib import Path
-{%- endif %}
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-{%- if worker %}
-from core.jobs import QueueSettings
-{%- endif %}
 from core.settings import Settings
-{%- if worker %}
-from tests.worker.redis_server import redis_server
-{%- endif %}
 
 MakeClient = Callable[..., TestClient]
-{%- if worker %}
-
-
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with redis_server(tmp_path_factory.mktemp("redis")) as url:
-        yield url
 
 
 @pytest.fixture
-def queue_settings(redis_url: str, tmp_path: Path) -> QueueSettings:
-    """A queue of its own for each test (its Redis keys have their own prefix)."""
-    return QueueSettings(redis_url=redis_url, queue_namespace=f"test-{uuid.uuid4().hex[:12]}")
-{%- endif %}
-
-
-@pytest.fixture
-def make_client(
-    settings: Settings,
-{%- if worker %}
-    queue_settings: QueueSettings,
-{%- endif %}
-) -> Iterator[MakeClient]:
+def make_client(settings: Settings) -> Iterator[MakeClient]:
     """make_client(**setting_overrides): a started application and a client talking to it."""
     stack: list[TestClient] = []
 
     def make(**overrides: object) -> TestClient:
-        app = create_app(
-            settings.model_copy(update=overrides),
-{%- if worker %}
-            queue_settings,
-{%- endif %}
-        )
+        app = create_app(settings.model_copy(update=overrides))
         client = TestClient(app, raise_server_exceptions=False)
         stack.append(client.__enter__())
         return client

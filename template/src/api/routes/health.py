@@ -4,7 +4,6 @@ from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from api.deps import Service
 from api.schemas import Readiness
 
 router = APIRouter(tags=["health"])
@@ -21,16 +20,11 @@ def healthz() -> dict[str, str]:
     response_model=Readiness,
     responses={503: {"description": "A dependency is unreachable; its name is in `detail`"}},
 )
-def readyz(request: Request, service: Service) -> JSONResponse:
+def readyz(request: Request) -> JSONResponse:
     """Every dependency answers; otherwise 503 naming the failing ones."""
-    checks = service.check_ready()
-{%- if worker %}
-    try:
-        request.app.state.jobs.check()
-        checks["redis"] = "ok"
-    except Exception as error:
-        checks["redis"] = f"{type(error).__name__}: {error}"
-{%- endif %}
+    checks: dict[str, str] = {}
+    for check in request.app.state.readiness:
+        checks |= check()
     failing = sorted(name for name, state in checks.items() if state != "ok")
     if failing:
         detail = f"not ready: {', '.join(failing)} unavailable"
