@@ -73,12 +73,25 @@ if [[ ${TESTS_SKIP_SETUP:-} != 1 ]]; then
   prepare_docker
 fi
 
-# The tests. pytest exits 5 when no test ran: that must not pass.
-(($#)) || set -- tests
-status=0
-.venv/bin/python -m pytest "$@" || status=$?
-if ((status == 5)); then
-  echo "pytest ran no test: failing" >&2
-  exit 1
+# pytest exits 5 when no test ran: that must not pass.
+run_pytest() {
+  local status=0
+  .venv/bin/python -m pytest "$@" || status=$?
+  if ((status == 5)); then
+    echo "pytest ran no test: failing" >&2
+    return 1
+  fi
+  return "$status"
+}
+
+# The tests given, or every tier: the tiers that only render and check files on both cores
+# (the tests of one answer set stay on one worker), then the tiers that start servers, stacks
+# and a browser, one test at a time (they publish ports).
+if (($#)); then
+  run_pytest "$@"
+else
+  status=0
+  run_pytest -n 2 --dist loadgroup tests/fast tests/k8s tests/docs tests/ops tests/update || status=$?
+  run_pytest tests/docker tests/ui tests/project || status=$?
+  exit "$status"
 fi
-exit "$status"
