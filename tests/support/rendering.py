@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import shutil
+import subprocess
+import tarfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -61,3 +64,14 @@ class Renders:
         if isinstance(result, Exception):
             raise result
         return result
+
+
+def extract(ref: str, dest: Path, parts: tuple[str, ...] = ("copier.yml", "template")) -> Path:
+    """The template as it was at a commit of this repository (git archive), into dest."""
+    archive = subprocess.run(
+        ["git", "archive", ref, *parts], cwd=REPO, capture_output=True, check=False
+    )
+    assert archive.returncode == 0, archive.stderr.decode()
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(dest, filter="data")
+    return dest

@@ -10,13 +10,11 @@ extension fields (authoring aids such as YAML anchors, no behaviour).
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tarfile
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +24,7 @@ from copier import run_copy
 
 from tests.fast.matrix import answer_sets
 from tests.support.answers import label
+from tests.support.rendering import extract
 from tests.update.updating import variables
 
 REPO = Path(__file__).resolve().parents[2]
@@ -66,15 +65,7 @@ def comparable_sets() -> list[dict[str, Any]]:
 def rendered_before(tmp_path_factory: pytest.TempPathFactory):
     """rendered_before(answers) -> project rendered by the old commit (cached per session)."""
     template = tmp_path_factory.mktemp("before")
-    archive = subprocess.run(
-        ["git", "archive", BEFORE, "copier.yml", "template"],
-        cwd=REPO,
-        capture_output=True,
-        check=False,
-    )
-    assert archive.returncode == 0, archive.stderr.decode()
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(template, filter="data")
+    extract(BEFORE, template)
     cache: dict[str, Path] = {}
 
     def get(answers: dict[str, Any]) -> Path:

@@ -8,18 +8,15 @@ edit survives, nothing conflicts, and the project's own tests pass.
 
 from __future__ import annotations
 
-import io
 import re
-import subprocess
 import sys
-import tarfile
 from pathlib import Path
 
 import pytest
 
 from tests.project.generated import install
+from tests.support.rendering import extract
 from tests.update.updating import (
-    REPO,
     TemplateClone,
     commit_all,
     generate,
@@ -48,15 +45,7 @@ def release_before_and_after(dest: Path) -> TemplateClone:
     template = snapshot_template(dest)
     template.remove("copier.yml")
     template.remove("template")
-    archive = subprocess.run(
-        ["git", "archive", BEFORE, "copier.yml", "template"],
-        cwd=REPO,
-        capture_output=True,
-        check=False,
-    )
-    assert archive.returncode == 0, archive.stderr.decode()
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(dest, filter="data")
+    extract(BEFORE, dest)
     template.release("v1.0.0")
     template.revert_last("v2.0.0")
     return template
