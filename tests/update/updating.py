@@ -11,7 +11,7 @@ from copier import run_copy, run_update
 
 REPO = Path(__file__).resolve().parents[2]
 # The files copier needs to render the template.
-TEMPLATE_PARTS = ("copier.yml", "template/")
+TEMPLATE_PARTS = ("copier.yml", "template/", "includes/")
 
 
 def git(cwd: Path, *args: str) -> str:
