@@ -118,6 +118,8 @@ def generated_files(answers: dict[str, Any]) -> dict[str, str]:
         shown: list[str] = []
         folder = ""
         for part in parts:
+            if "{% yield" in part:  # team components: one per `components` item, none here
+                break
             name = render(part, answers) if "{" in part else part
             if part == source.name:
                 name = name.removesuffix(SUFFIX)
