@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from updating import commit_all, generate, git, same_except_secrets, tree, update
 
 BEFORE = {"etl": "job", "reports": "service"}
@@ -88,3 +89,20 @@ def test_add_a_component_then_remove_another(template_clone, fresh, tmp_path):
     same_except_secrets(
         tree(project), with_team_edits(fresh(tag, worker=True, components=AFTER), edited)
     )
+
+
+def test_the_worker_stays_while_a_consumer_needs_it(template_clone, tmp_path):
+    """Copier drops a stored answer that no longer validates: without the worker's own check,
+    `worker=false` would silently remove every team component, not only the consumers."""
+    tag = template_clone.release("v1.0.0")
+    team = {"etl": "job", "thumbs": "consumer"}
+    project = generate(template_clone, tmp_path / "project", tag, worker=True, components=team)
+    before = tree(project)
+    with pytest.raises(ValueError, match="The consumers thumbs take jobs from the worker's Redis"):
+        update(project, worker=False)
+    assert tree(project) == before
+
+    update(project, worker=False, components={"etl": "job"})
+    assert (project / "src/etl/__main__.py").is_file()
+    assert not (project / "src/thumbs").exists()
+    assert not (project / "src/worker").exists()
