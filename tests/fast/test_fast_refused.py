@@ -65,10 +65,10 @@ REFUSED_COMPONENTS = [
     ({"tests": "job"}, f'"tests" {TAKEN}, e.g. tests_job.'),
     ({"backup": "job"}, f'"backup" {TAKEN}, e.g. backup_job.'),
     (
-        {"thumbs": "consumer"},
+        {"thumbs": "consumer", "mailer": "consumer", "etl": "job"},
         (
-            '"thumbs" is a consumer: consumers take jobs from the Redis queue of the worker; answer'
-            " worker=true, or choose the kind service or job."
+            "The consumers mailer, thumbs take jobs from the worker's Redis queue: answer worker=true,"
+            " or remove them from components (or change their kind to service or job)."
         ),
     ),
     # Two services whose ports, derived from their names (8100 + md5 % 900), clash.
