@@ -14,12 +14,14 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import yaml
-from stacks import TEST_OVERRIDE, Stack, docker_problem, free_port
+
+from tests.support.answers import DOCKER_BASE
+from tests.support.stacks import TEST_OVERRIDE, Stack, docker_problem, free_port
 
 pytestmark = pytest.mark.docker
 
 TEAM = {"reports": "service", "etl": "job"}
-BASE = {"python_version": "3.11", "ci": "none", "ui": "none", "components": TEAM}
+BASE = {**DOCKER_BASE, "ui": "none", "components": TEAM}
 STACKS = {"published": {}, "nginx": {"reverse_proxy": "nginx"}}
 JOBS = ("--profile", "jobs")
 

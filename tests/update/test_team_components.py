@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from updating import commit_all, generate, git, same_except_secrets, tree, update
+
+from tests.update.updating import commit_all, generate, git, same_except_secrets, tree, update
 
 BEFORE = {"etl": "job", "reports": "service"}
 ADDED = {**BEFORE, "thumbs": "consumer"}
