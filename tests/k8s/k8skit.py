@@ -121,7 +121,12 @@ def all_containers(pod: dict) -> list[dict]:
 
 
 def compose_services(rendering: Rendering) -> dict[str, dict]:
-    return rendering.compose["services"]
+    """Compose services by their Kubernetes name (no underscore: search_admin, search-admin)."""
+    return {k8s_name(name): spec for name, spec in rendering.compose["services"].items()}
+
+
+def k8s_name(name: str) -> str:
+    return name.replace("_", "-")
 
 
 def expected_services(rendering: Rendering, overlay: str) -> set[str]:
@@ -524,7 +529,9 @@ def nginx_routes(project: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
     text = path.read_text()
-    upstreams = dict(re.findall(r"set \$(\w+) http://([\w-]+):\d+;", text))
+    upstreams = {
+        var: k8s_name(host) for var, host in re.findall(r"set \$(\w+) http://([\w-]+):\d+;", text)
+    }
     return {
         loc: upstreams[var]
         for loc, var in re.findall(r"location (/\S*) \{[^}]*?proxy_pass \$(\w+);", text)
@@ -569,7 +576,7 @@ def k8s_answer_sets() -> list[dict[str, Any]]:
     seen, result = set(), []
     for answers in answer_sets():
         answers = {**answers, "kubernetes": True}
-        key = tuple(sorted(answers.items()))
+        key = repr(sorted(answers.items()))
         if key not in seen:
             seen.add(key)
             result.append(answers)
