@@ -301,16 +301,18 @@ def check_probes_exist(rendering: Rendering) -> list[str]:
 
 def peer_ports(rendering: Rendering) -> set[tuple[str, int]]:
     """(service, port) pairs the Compose stack reaches: URLs in its environment, Prometheus
-    targets, published ports."""
+    targets, nginx upstreams, published ports."""
     services = compose_services(rendering)
     text = json.dumps(
         [[s.get(k) for k in ("environment", "healthcheck")] for s in services.values()]
     )
-    prometheus = rendering.project / "docker/monitoring/prometheus.yml"
-    if prometheus.is_file():
-        text += prometheus.read_text()
+    for config in ("docker/monitoring/prometheus.yml", "docker/proxy/nginx.conf.template"):
+        if (rendering.project / config).is_file():
+            text += (rendering.project / config).read_text()
     found = {
-        (h, int(p)) for h, p in re.findall(r"[/@\"]([a-z][a-z0-9-]*):(\d+)", text) if h in services
+        (k8s_name(h), int(p))
+        for h, p in re.findall(r"[/@\"]([a-z][a-z0-9_-]*):(\d+)", text)
+        if k8s_name(h) in services
     }
     for name, spec in services.items():
         found |= {(name, int(p["target"])) for p in spec.get("ports", [])}
