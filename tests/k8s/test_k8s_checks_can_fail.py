@@ -85,6 +85,8 @@ def test_check_catches_planted_defect(check, manifests):
 @pytest.mark.parametrize("check", list(COMPOSE_DEFECTS))
 def test_check_catches_compose_drift(check, manifests):
     assert CHECKS[check](planted(manifests(FULL), COMPOSE_DEFECTS[check]))
+
+
 # Team components: one of each kind, names with underscores (Kubernetes names have dashes).
 TEAM = {
     **FULL,
