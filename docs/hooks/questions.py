@@ -76,6 +76,9 @@ def question_section(name: str) -> str:
     if isinstance(raw_default, str) and "{" in raw_default:
         lines += [f"Default computed from the earlier answers: `{raw_default}`", ""]
     choices = choices_of(spec)
+    if spec.get("type") == "yaml":  # components: its files are yielded, one set per item
+        lines += [f"YAML, default `{default}`.", ""]
+        return "\n".join(lines)
     if not choices:
         lines += [f"Free text, default `{default}`. Used in file contents, not in file names.", ""]
         return "\n".join(lines)

@@ -59,6 +59,7 @@ def test_site_has_every_page(site):
         "questions",
         "architecture",
         "adding-a-component",
+        "team-components",
         "private-registry",
         "services",
         "upgrading",

@@ -91,11 +91,30 @@ TRICKY_TEXT: Answers = {
 }
 
 
+# Team components (`components`, name -> kind): one of each kind alone, then three of each.
+TEAM: list[Answers] = [
+    {"components": {"reports": "service"}},
+    {"components": {"etl": "job"}},
+    {"worker": True, "components": {"thumbs": "consumer"}},
+    {
+        "worker": True,
+        "reverse_proxy": "nginx",
+        "database": "postgresql",
+        "monitoring": True,
+        "components": {
+            **dict.fromkeys(["reports", "search_admin", "billing2"], "service"),
+            **dict.fromkeys(["etl", "nightly_export", "reindex"], "job"),
+            **dict.fromkeys(["thumbs", "mailer", "ocr_pages"], "consumer"),
+        },
+    },
+]
+
+
 def answer_sets() -> list[Answers]:
-    """One-at-a-time sets, the pairwise cover and tricky free text, without duplicates."""
+    """One-at-a-time sets, the pairwise cover, tricky free text and team components."""
     seen, result = set(), []
-    for answers in [*one_at_a_time(), *pairwise(), TRICKY_TEXT]:
-        key = tuple(sorted(answers.items()))
+    for answers in [*one_at_a_time(), *pairwise(), TRICKY_TEXT, *TEAM]:
+        key = repr(sorted(answers.items()))
         if key not in seen:
             seen.add(key)
             result.append(answers)

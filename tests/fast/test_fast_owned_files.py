@@ -24,6 +24,7 @@ from tests.support.rendering import render as render_template
 from tests.support.rendering import snapshot
 
 Render = Callable[[dict[str, Any]], Path]
+ANSIBLE_FILTERS = "jinja2_ansible_filters.AnsibleCoreFiltersExtension"
 
 
 Entry = tuple[str, bool, bool]  # owner (component or "owners"), listed by path, chosen
@@ -36,9 +37,12 @@ def registry(project: Path, copier_yml: Path) -> dict[str, Entry]:
     """
     questions = yaml.safe_load(copier_yml.read_text())
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
-    evaluate = SandboxedEnvironment().from_string
-    stack = yaml.safe_load(evaluate(questions["stack"]["default"]).render(answers))
-    owners = yaml.safe_load(evaluate(questions["owners"]["default"]).render(answers))
+    # Copier's filters (e.g. hash), and each computed value seeing the ones before it.
+    evaluate = SandboxedEnvironment(extensions=[ANSIBLE_FILTERS]).from_string
+    context = dict(answers)
+    for name in ("team", "stack", "owners"):
+        context[name] = yaml.safe_load(evaluate(questions[name]["default"]).render(context))
+    stack, owners = context["stack"], context["owners"]
     entries = {path: ("owners", True, chosen) for path, chosen in owners.items()}
     for name, component in stack.items():
         chosen = component["chosen"]

@@ -32,6 +32,54 @@ REFUSED = [
     ({"reverse_proxy": "traefik"}, "Invalid choice for 'reverse_proxy'"),
     ({"ci": "jenkins"}, "Invalid choice for 'ci'"),
 ]
+# components (name -> kind): each refusal says why and, where a name is at fault, suggests one.
+TAKEN = "is a folder or make target of the project: choose another name"
+REFUSED_COMPONENTS = [
+    (["etl"], "components must be a mapping of name to kind, e.g. {etl: job, reports: service}."),
+    (
+        {"ETL-Daily": "job"},
+        (
+            '"ETL-Daily" is not a valid component name: start with a lowercase letter, then use only'
+            " lowercase letters, digits and underscores (at most 30 characters), e.g. etl_daily."
+        ),
+    ),
+    ({"9lives": "job"}, '"9lives" is not a valid component name: start with a'),
+    ({"a" * 31: "job"}, "is not a valid component name"),
+    ({"etl": "cron"}, '"etl": unknown kind "cron": choose service, job or consumer.'),
+    (
+        {"api": "service"},
+        (
+            '"api" is a built-in component or service of the template: choose another name, e.g.'
+            " api_service."
+        ),
+    ),
+    ({"migrate": "job"}, '"migrate" is a built-in component or service of the template'),
+    ({"class": "job"}, '"class" is a Python keyword: choose another name, e.g. class_job.'),
+    (
+        {"logging": "job"},
+        (
+            '"logging" would hide the Python module logging (src/ comes first on the path): choose'
+            " another name, e.g. logging_job."
+        ),
+    ),
+    ({"fastapi": "service"}, '"fastapi" would hide the Python module fastapi'),
+    ({"tests": "job"}, f'"tests" {TAKEN}, e.g. tests_job.'),
+    ({"backup": "job"}, f'"backup" {TAKEN}, e.g. backup_job.'),
+    (
+        {"thumbs": "consumer", "mailer": "consumer", "etl": "job"},
+        (
+            "The consumers mailer, thumbs take jobs from the worker's Redis queue: answer worker=true,"
+            " or remove them from components (or change their kind to service or job)."
+        ),
+    ),
+    # Two services whose ports, derived from their names (8100 + md5 % 900), clash.
+    (
+        {"svc11": "service", "svc15": "service"},
+        '"svc11" and "svc15" would publish the same port (8882): rename one, e.g. svc15_2.',
+    ),
+]
+REFUSED += [({"components": names}, message) for names, message in REFUSED_COMPONENTS]
+SUGGESTED = re.compile(r"e\.g\. ([a-z0-9_]+)\.$")
 
 
 @pytest.mark.parametrize(("answers", "message"), REFUSED, ids=[str(a)[:40] for a, _ in REFUSED])
@@ -59,3 +107,13 @@ def test_cli_prints_the_reason(tmp_path):
     )
     assert proc.returncode != 0
     assert "pgvector lives inside PostgreSQL" in proc.stderr.strip().splitlines()[-1]
+
+
+def test_suggested_component_names_are_accepted(render_project):
+    """Every name a refusal suggests is valid: all of them render together."""
+    suggested = {SUGGESTED.search(m).group(1) for _, m in REFUSED_COMPONENTS if SUGGESTED.search(m)}
+    assert len(suggested) >= 7
+    components = {name: "job" for name in suggested} | {"svc11": "service", "svc15_2": "service"}
+    project = render_project(worker=True, components=components)
+    for name in components:
+        assert (project / "src" / name).is_dir(), name

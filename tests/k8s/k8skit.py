@@ -121,7 +121,12 @@ def all_containers(pod: dict) -> list[dict]:
 
 
 def compose_services(rendering: Rendering) -> dict[str, dict]:
-    return rendering.compose["services"]
+    """Compose services by their Kubernetes name (no underscore: search_admin, search-admin)."""
+    return {k8s_name(name): spec for name, spec in rendering.compose["services"].items()}
+
+
+def k8s_name(name: str) -> str:
+    return name.replace("_", "-")
 
 
 def expected_services(rendering: Rendering, overlay: str) -> set[str]:
@@ -296,16 +301,18 @@ def check_probes_exist(rendering: Rendering) -> list[str]:
 
 def peer_ports(rendering: Rendering) -> set[tuple[str, int]]:
     """(service, port) pairs the Compose stack reaches: URLs in its environment, Prometheus
-    targets, published ports."""
+    targets, nginx upstreams, published ports."""
     services = compose_services(rendering)
     text = json.dumps(
         [[s.get(k) for k in ("environment", "healthcheck")] for s in services.values()]
     )
-    prometheus = rendering.project / "docker/monitoring/prometheus.yml"
-    if prometheus.is_file():
-        text += prometheus.read_text()
+    for config in ("docker/monitoring/prometheus.yml", "docker/proxy/nginx.conf.template"):
+        if (rendering.project / config).is_file():
+            text += (rendering.project / config).read_text()
     found = {
-        (h, int(p)) for h, p in re.findall(r"[/@\"]([a-z][a-z0-9-]*):(\d+)", text) if h in services
+        (k8s_name(h), int(p))
+        for h, p in re.findall(r"[/@\"]([a-z][a-z0-9_-]*):(\d+)", text)
+        if k8s_name(h) in services
     }
     for name, spec in services.items():
         found |= {(name, int(p["target"])) for p in spec.get("ports", [])}
@@ -524,7 +531,9 @@ def nginx_routes(project: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
     text = path.read_text()
-    upstreams = dict(re.findall(r"set \$(\w+) http://([\w-]+):\d+;", text))
+    upstreams = {
+        var: k8s_name(host) for var, host in re.findall(r"set \$(\w+) http://([\w-]+):\d+;", text)
+    }
     return {
         loc: upstreams[var]
         for loc, var in re.findall(r"location (/\S*) \{[^}]*?proxy_pass \$(\w+);", text)
@@ -569,7 +578,7 @@ def k8s_answer_sets() -> list[dict[str, Any]]:
     seen, result = set(), []
     for answers in answer_sets():
         answers = {**answers, "kubernetes": True}
-        key = tuple(sorted(answers.items()))
+        key = repr(sorted(answers.items()))
         if key not in seen:
             seen.add(key)
             result.append(answers)

@@ -85,3 +85,27 @@ def test_check_catches_planted_defect(check, manifests):
 @pytest.mark.parametrize("check", list(COMPOSE_DEFECTS))
 def test_check_catches_compose_drift(check, manifests):
     assert CHECKS[check](planted(manifests(FULL), COMPOSE_DEFECTS[check]))
+
+
+# Team components: one of each kind, names with underscores (Kubernetes names have dashes).
+TEAM = {
+    **FULL,
+    "components": {"search_admin": "service", "nightly_export": "job", "thumbs": "consumer"},
+}
+TEAM_DEFECTS = {
+    "workloads": lambda r: dev(r).remove(named(dev(r), "Job", "nightly-export")),
+    "probes": lambda r: set_in(
+        main_container("thumbs", pod(r, "thumbs")), ["livenessProbe", "httpGet", "path"], "/"
+    ),
+    "ports": lambda r: set_in(
+        named(dev(r), "Service", "search-admin"), ["spec", "ports", 0, "port"], 8080
+    ),
+    "ingress": lambda r: dev(r).remove(named(dev(r), "Ingress", "search-admin")),
+}
+
+
+@pytest.mark.parametrize("check", list(TEAM_DEFECTS))
+def test_check_catches_planted_team_defect(check, manifests):
+    good = manifests(TEAM)
+    assert not CHECKS[check](good), "the unmodified manifests must pass"
+    assert CHECKS[check](planted(good, TEAM_DEFECTS[check]))

@@ -24,6 +24,13 @@ COMBINATIONS: list[dict[str, Any]] = [
     {"vector_store": "chroma", "database": "postgresql", "ui": "none", "worker": False},
     {"vector_store": "faiss", "database": "mongodb", "ui": "none", "worker": True},
     {"vector_store": "qdrant", "database": "none", "ui": "none", "worker": False},
+    # Team components: one of each kind, each with its own dependency group and tests.
+    {
+        "vector_store": "faiss",
+        "ui": "none",
+        "worker": True,
+        "components": {"etl": "job", "reports": "service", "thumbs": "consumer"},
+    },
 ]
 INSTALL_TIMEOUT = 900
 UV = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv") or "uv"

@@ -28,8 +28,13 @@ DOCKER_BASE: Answers = {"python_version": "3.11", "ci": "none"}
 
 
 def label(answers: Answers) -> str:
-    """Short readable id, e.g. database=postgresql-worker=True ("defaults" when empty)."""
-    shown = (f"{k}={v}" if len(str(v)) < 12 else f"{k}=(text)" for k, v in answers.items())
+    """Short readable id, e.g. database=postgresql-worker=True, components=etl+reports
+    ("defaults" when empty)."""
+    shown = (
+        f"{k}={'+'.join(v)}" if isinstance(v, dict) else f"{k}={v}" if len(str(v)) < 12
+        else f"{k}=(text)"
+        for k, v in answers.items()
+    )  # fmt: skip
     return "-".join(shown) or "defaults"
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from copier._jinja_ext import get_yield_context
 from copier._main import Worker, _operation
 
 from tests.support import REPO
@@ -74,7 +75,15 @@ def _shared() -> tuple[Any, Any]:
     Worker here (Copier builds both per Worker and compiles each default on every use)."""
     worker = _worker({})
     env = worker.jinja_env
-    env.from_string = functools.lru_cache(maxsize=None)(env.from_string)
+    compile_once = functools.lru_cache(maxsize=None)(env.from_string)
+
+    def from_string(source: str) -> Any:
+        # Copier resets the {% yield %} context when it compiles; a cached string is not
+        # compiled again.
+        get_yield_context(env).yield_name = get_yield_context(env).yield_iterable = None
+        return compile_once(source)
+
+    env.from_string = from_string
     return worker.template, env
 
 
@@ -89,7 +98,6 @@ class _Asked:
             self.worker._ask()
             self.answers = dict(self.worker.answers.combined)
             self.excluded = self.worker.match_exclude
-            self.render = self.worker._render_string
             self.suffix = self.worker.template.templates_suffix
         finally:
             _operation.reset(token)
@@ -169,11 +177,11 @@ def _generated_files(asked: _Asked) -> frozenset[str]:
         for source in TEMPLATE.rglob("*"):
             if not source.is_file():
                 continue
-            parts = source.relative_to(TEMPLATE).parts
-            path = "/".join(asked.render(p) if "{" in p else p for p in parts)
-            path = path.removesuffix(asked.suffix)
-            if not asked.excluded(Path(path)):
-                found.add(path)
+            relpath = source.relative_to(TEMPLATE).as_posix().removesuffix(asked.suffix)
+            # Copier's own path rendering: a {% yield %} part gives one path per item.
+            for path, _ in asked.worker._render_parts(Path(relpath).parts, is_template=True):
+                if not asked.excluded(path):
+                    found.add(path.as_posix())
     finally:
         _operation.reset(token)
     return frozenset(found)
