@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from generated import COMBINATIONS, label
+from llm_server import llm_test_env
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +24,8 @@ CORPUS = HERE.parent / "corpus"
 @pytest.mark.parametrize("answers", COMBINATIONS, ids=label)
 def test_generated_test_suite_passes(installed, answers: dict[str, Any]) -> None:
     project = installed(answers)
-    result = project.run("python", "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider")
+    with llm_test_env(answers) as env:
+        result = project.run("python", "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", **env)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
     assert re.search(r"\d+ passed", output), output[-2000:]
