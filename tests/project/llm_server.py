@@ -22,9 +22,12 @@ import standin
 
 
 def docker_works() -> bool:
-    return bool(shutil.which("docker")) and not subprocess.run(
-        ["docker", "info"], capture_output=True, timeout=60
-    ).returncode
+    return (
+        bool(shutil.which("docker"))
+        and not subprocess.run(
+            ["docker", "info"], check=False, capture_output=True, timeout=60
+        ).returncode
+    )
 
 
 @contextlib.contextmanager

@@ -39,7 +39,7 @@ def test_generated_answer_cites_the_retrieved_chunks(service: RagService) -> Non
     assert answer.citations == hits  # [n] in the answer is citations[n - 1]
 
 
-def test_ask_streams_the_answer_as_events(api: TestClient, llm_env: dict[str, str]) -> None:
+def test_ask_streams_the_answer_as_events(api: TestClient) -> None:
     for name, content in DOCUMENTS.items():
         api.post("/documents", files={"file": (name, content)}).raise_for_status()
     body = {"question": "What does sourdough bread need?", "top_k": 2}
@@ -59,7 +59,7 @@ def test_ask_streams_the_answer_as_events(api: TestClient, llm_env: dict[str, st
 
 
 def test_model_server_down_is_a_clear_503(
-    api: TestClient, llm_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    api: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     down = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
     monkeypatch.setenv("LLM_URL", down)

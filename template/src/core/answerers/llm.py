@@ -66,8 +66,9 @@ def fit_sources(hits: list[Hit], budget: int) -> list[Hit]:
         cost = estimate_tokens(source_block(number, hit) + "\n\n")
         if used + cost > budget:
             if not sources:
-                room = budget * CHARS_PER_TOKEN - len(source_block(number, hit)) + len(hit.text)
-                sources.append(hit.model_copy(update={"text": hit.text[: max(room - 2, 0)]}))
+                header = len(source_block(number, hit)) - len(hit.text)
+                room = max(budget * CHARS_PER_TOKEN - header - 2, 0)
+                sources.append(hit.model_copy(update={"text": hit.text[:room]}))
             break
         sources.append(hit)
         used += cost
