@@ -58,9 +58,7 @@ def test_ask_streams_the_answer_as_events(api: TestClient) -> None:
     assert done["citations"][0]["source"] == "bread.md"
 
 
-def test_model_server_down_is_a_clear_503(
-    api: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_model_server_down_is_a_clear_503(api: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     down = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
     monkeypatch.setenv("LLM_URL", down)
     with TestClient(api.app, raise_server_exceptions=False) as client:
