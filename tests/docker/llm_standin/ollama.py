@@ -90,10 +90,17 @@ def call(method: str, path: str, body: dict | None = None) -> dict:
     if host == "0.0.0.0":
         host = "127.0.0.1"
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"http://{host}:{port}{path}", data=data, method=method)
+    request = urllib.request.Request(
+        f"http://{host}:{port}{path}",
+        data=data,
+        method=method,
+        headers={"Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             answer = json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        sys.exit(f"Error: {error.code} {error.read().decode(errors='replace')}")
     except (urllib.error.URLError, OSError) as error:
         sys.exit(f"Error: could not connect to ollama server at {host}:{port}: {error}")
     if "error" in answer:

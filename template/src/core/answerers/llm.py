@@ -143,6 +143,8 @@ class LLMAnswerer(Answerer):
                     raise ProviderError(f"the model server at {self.url} sent {data!r}") from error
                 if piece:
                     yield piece
+            # A server failing midway (e.g. a prompt beyond its context window) just stops.
+            raise ProviderError(f"the model server at {self.url} stopped before the end")
         except httpx.HTTPError as error:
             raise self._failure(error) from error
         finally:
