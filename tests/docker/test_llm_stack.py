@@ -46,7 +46,8 @@ def stack(rendered, tmp_path_factory) -> Iterator[Stack]:
     try:
         stack.write_test_overrides()
         with (project / ".env").open("a") as env:
-            env.write(f"LLM_IMAGE={standin.IMAGE}\n")
+            # Short answers: the tiny test model writes until the limit.
+            env.write(f"LLM_IMAGE={standin.IMAGE}\nLLM_ANSWER_TOKENS=64\n")
         print(f"\nstack up in {stack.up('--build'):.0f} s")
         yield stack
     finally:
