@@ -23,7 +23,7 @@ COMBINATIONS: list[dict[str, Any]] = [
     {"vector_store": "qdrant", "database": "mongodb", "ui": "streamlit", "worker": False},
     {"vector_store": "chroma", "database": "postgresql", "ui": "none", "worker": False},
     {"vector_store": "faiss", "database": "mongodb", "ui": "none", "worker": True},
-    {"vector_store": "qdrant", "database": "none", "ui": "none", "worker": False},
+    {"vector_store": "qdrant", "database": "none", "ui": "none", "worker": False, "llm": "ollama"},
 ]
 INSTALL_TIMEOUT = 900
 UV = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv") or "uv"
