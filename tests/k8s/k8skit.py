@@ -37,6 +37,8 @@ MANAGED_URLS = {
 WORKLOADS = ("Deployment", "StatefulSet", "Job")
 # The reverse proxy is the cluster's ingress controller: no workload of its own.
 PROXY, CONTROLLER = "proxy", "ingress-nginx"
+# The model server is left out of the manifests (copier.yml, stack.llm.kubernetes).
+OUTSIDE = {"llm", "llm-pull"}
 # Compose -> Kubernetes differences, each for a reason the manifests state.
 EXTRA_ENV = {"vectordb": {"QDRANT_INIT_FILE_PATH"}}  # out of Qdrant's read-only image folder
 UNMIRRORED_VOLUMES = {("node-exporter", "prometheus-data")}  # a PVC is one pod's
@@ -131,7 +133,7 @@ def k8s_name(name: str) -> str:
 
 def expected_services(rendering: Rendering, overlay: str) -> set[str]:
     """Compose services that run in the cluster for an overlay (prod: not the managed ones)."""
-    names = set(compose_services(rendering)) - {PROXY}
+    names = set(compose_services(rendering)) - {PROXY} - OUTSIDE
     if overlay == "prod":
         names -= managed(rendering)
     return names

@@ -23,7 +23,7 @@ COMBINATIONS: list[dict[str, Any]] = [
     {"vector_store": "qdrant", "database": "mongodb", "ui": "streamlit", "worker": False},
     {"vector_store": "chroma", "database": "postgresql", "ui": "none", "worker": False},
     {"vector_store": "faiss", "database": "mongodb", "ui": "none", "worker": True},
-    {"vector_store": "qdrant", "database": "none", "ui": "none", "worker": False},
+    {"vector_store": "qdrant", "database": "none", "ui": "none", "worker": False, "llm": "ollama"},
     # Team components: one of each kind, each with its own dependency group and tests.
     {
         "vector_store": "faiss",

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.project.generated import COMBINATIONS
+from tests.project.llm_server import llm_test_env
 from tests.support.answers import label
 
 pytestmark = pytest.mark.slow
@@ -25,7 +26,8 @@ CORPUS = HERE.parent / "corpus"
 @pytest.mark.parametrize("answers", COMBINATIONS, ids=label)
 def test_generated_test_suite_passes(installed, answers: dict[str, Any]) -> None:
     project = installed(answers)
-    result = project.run("python", "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider")
+    with llm_test_env(answers) as env:
+        result = project.run("python", "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", **env)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
     assert re.search(r"\d+ passed", output), output[-2000:]

@@ -21,7 +21,7 @@ MONGODB_QDRANT: Answers = {"database": "mongodb", "vector_store": "qdrant", "ui"
 EVERY_SERVICE: list[Answers] = [
     LARGEST,
     {**MONGODB_QDRANT, "worker": True, "monitoring": True},
-    {"vector_store": "chroma"},
+    {"vector_store": "chroma", "llm": "ollama"},
 ]
 # What the Docker tier runs with: the offline stand-in images are Python 3.11.
 DOCKER_BASE: Answers = {"python_version": "3.11", "ci": "none"}

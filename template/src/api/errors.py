@@ -1,4 +1,5 @@
-"""Errors turned into JSON answers: 4xx for bad input, 502 for a failing provider."""
+"""Errors turned into JSON answers: 4xx for bad input, 502 for a failing provider (503 when it
+cannot be reached, 504 when it is too slow)."""
 
 import logging
 
@@ -10,6 +11,8 @@ from core.errors import (
     EmptyDocument,
     IngestError,
     ProviderError,
+    ProviderTimeout,
+    ProviderUnavailable,
     UnsupportedFileType,
 )
 
@@ -19,6 +22,10 @@ INGEST_STATUS = {
     UnsupportedFileType: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     DocumentTooLarge: status.HTTP_413_CONTENT_TOO_LARGE,
     EmptyDocument: status.HTTP_422_UNPROCESSABLE_CONTENT,
+}
+PROVIDER_STATUS = {
+    ProviderUnavailable: status.HTTP_503_SERVICE_UNAVAILABLE,
+    ProviderTimeout: status.HTTP_504_GATEWAY_TIMEOUT,
 }
 
 
@@ -31,7 +38,7 @@ async def provider_error(request: Request, error: Exception) -> JSONResponse:
     logger.warning("provider failed: %s", error)
     return JSONResponse(
         {"detail": f"the embedding or answering provider failed: {error}"},
-        status_code=status.HTTP_502_BAD_GATEWAY,
+        status_code=PROVIDER_STATUS.get(type(error), status.HTTP_502_BAD_GATEWAY),
     )
 
 

@@ -19,3 +19,11 @@ class EmptyDocument(IngestError):
 
 class ProviderError(Exception):
     """An embedding or answering provider failed (unreachable, bad answer)."""
+
+
+class ProviderUnavailable(ProviderError):
+    """A provider cannot be reached (not started, wrong address)."""
+
+
+class ProviderTimeout(ProviderError):
+    """A provider did not finish in the time allowed."""

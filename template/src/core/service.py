@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import PurePath
 
 from core.answerers import make_answerer
+from core.answerers.base import StreamedAnswer
 from core.catalog import make_catalog
 from core.chunking import split_text
 from core.embedders import make_embedder
@@ -83,6 +84,9 @@ class RagService:
 
     def ask(self, question: str, top_k: int) -> Answer:
         return self.answerer.answer(question, self.search(question, top_k))
+
+    def ask_streamed(self, question: str, top_k: int) -> StreamedAnswer:
+        return self.answerer.stream(question, self.search(question, top_k))
 
     def list_documents(self, offset: int, limit: int) -> tuple[list[DocumentInfo], int]:
         return self.catalog.documents(offset, limit)

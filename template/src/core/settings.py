@@ -6,9 +6,10 @@ with `read()`.
 """
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Self
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -36,9 +37,14 @@ class EmbedderName(StrEnum):
     OPENAI = "openai"
 
 
-class AnswererName(StrEnum):
-    EXTRACTIVE = "extractive"
-    OPENAI = "openai"
+# ANSWERER names a module of core/answerers/: extractive, openai, and llm in a stack with a
+# model server (then the default).
+ANSWERERS = sorted(
+    path.stem
+    for path in (Path(__file__).parent / "answerers").glob("*.py")
+    if path.stem not in {"__init__", "base"}
+)
+DEFAULT_ANSWERER = "llm" if "llm" in ANSWERERS else "extractive"
 
 
 class Settings(EnvSettings):
@@ -53,7 +59,15 @@ class Settings(EnvSettings):
     embedder: EmbedderName = EmbedderName.HASHING
     # The vectors' size: of the hashing and OpenAI embedders, and of the vector store.
     embedding_dim: Annotated[int, Field(ge=8, le=8192)] = 384
-    answerer: AnswererName = AnswererName.EXTRACTIVE
+    answerer: str = DEFAULT_ANSWERER
+
+    @field_validator("answerer")
+    @classmethod
+    def _known_answerer(cls, name: str) -> str:
+        if name not in ANSWERERS:
+            *others, last = (f"'{known}'" for known in ANSWERERS)
+            raise ValueError(f"Input should be {', '.join(others)} or {last}")
+        return name
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Self:

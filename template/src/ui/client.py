@@ -1,6 +1,8 @@
 """The UI's only way to the documents: the HTTP API at API_URL."""
 
+import json
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -65,6 +67,27 @@ class ApiClient:
 
     def ask(self, question: str, top_k: int = 5) -> dict[str, Any]:
         return self._call("POST", "/ask", json={"question": question, "top_k": top_k}).json()
+
+    def ask_streamed(self, question: str, top_k: int = 5) -> Iterator[tuple[str, Any]]:
+        """The answer as server-sent events, (event, data) pairs as they come: `sources`,
+        `token` ... then `done` (the whole answer) or `error`."""
+        body = {"question": question, "top_k": top_k}
+        headers = {"Accept": "text/event-stream"}
+        try:
+            with self.http.stream("POST", "/ask", json=body, headers=headers) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    raise ApiError(response.status_code, explain(response))
+                name = "message"
+                for line in response.iter_lines():
+                    if line.startswith("event:"):
+                        name = line.removeprefix("event:").strip()
+                    elif line.startswith("data:"):
+                        yield name, json.loads(line.removeprefix("data:"))
+        except httpx.TransportError as error:
+            raise ApiUnavailable(
+                f"The API at {self.base_url} cannot be reached ({type(error).__name__}: {error})."
+            ) from error
 
 
 def api_address() -> tuple[str, float]:

@@ -26,7 +26,7 @@ def test_defaults_need_no_model_and_no_key(make_settings: Callable[..., Settings
         ("CHUNK_SIZE", "10", "CHUNK_SIZE: Input should be greater than or equal to 100"),
         ("CHUNK_OVERLAP", "400", "CHUNK_OVERLAP must be smaller than CHUNK_SIZE"),
         ("EMBEDDER", "word2vec", "EMBEDDER: Input should be 'hashing'"),
-        ("ANSWERER", "oracle", "ANSWERER: Input should be 'extractive' or 'openai'"),
+        ("ANSWERER", "oracle", "ANSWERER: Input should be 'extractive'"),
         ("MAX_UPLOAD_BYTES", "0", "MAX_UPLOAD_BYTES: Input should be greater than 0"),
     ],
 )

@@ -1,14 +1,11 @@
-"""Answerers: pick one with ANSWERER (openai.py reads its own settings: CHAT_MODEL, OPENAI_*)."""
+"""Answerers: ANSWERER names one of the modules here (besides base.py); each reads its own
+settings (openai.py: CHAT_MODEL, OPENAI_*) and provides `create()`."""
+
+import importlib
 
 from core.answerers.base import Answerer
-from core.settings import AnswererName, Settings
+from core.settings import Settings
 
 
 def make_answerer(settings: Settings) -> Answerer:
-    if settings.answerer is AnswererName.OPENAI:
-        from core.answerers import openai
-
-        return openai.create()
-    from core.answerers.extractive import ExtractiveAnswerer
-
-    return ExtractiveAnswerer()
+    return importlib.import_module(f"{__name__}.{settings.answerer}").create()

@@ -43,3 +43,7 @@ class ExtractiveAnswerer(Answerer):
         number = {rank: position + 1 for position, rank in enumerate(cited)}
         text = " ".join(f"{sentence} [{number[rank]}]" for rank, sentence in chosen)
         return Answer(answer=text, citations=[hits[rank] for rank in cited])
+
+
+def create() -> ExtractiveAnswerer:
+    return ExtractiveAnswerer()
