@@ -45,8 +45,9 @@ def s3_server(folder: Path) -> Iterator[S3Server]:
     ports = {f"-{name}": _free_port() for name in
              ("master.port", "volume.port", "filer.port", "admin.port", "metricsPort")}  # fmt: skip
     command = [_weed(), "mini", f"-dir={folder / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1"]
-    command += [f"-s3.port={port}", f"-s3.config={folder / 's3.json'}", "-s3.autoCreateBucket=false"]
-    command += ["-s3.port.iceberg=0", "-s3.port.lance=0", "-webdav=false", "-admin.ui=false"]
+    command += [f"-s3.port={port}", f"-s3.config={folder / 's3.json'}"]
+    command += ["-s3.autoCreateBucket=false", "-webdav=false", "-admin.ui=false"]
+    command += ["-s3.port.iceberg=0", "-s3.port.lance=0"]
     command += [f"{flag}={value}" for flag, value in ports.items()]
     log = (folder / "weed.log").open("w")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
@@ -61,7 +62,8 @@ def s3_server(folder: Path) -> Iterator[S3Server]:
                 break
             except httpx.HTTPError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"SeaweedFS did not answer in 60 s, see {log.name}") from None
+                    message = f"SeaweedFS did not answer in 60 s, see {log.name}"
+                    raise RuntimeError(message) from None
                 time.sleep(0.3)
         yield S3Server(url, server.access_key, server.secret_key)
     finally:

@@ -18,6 +18,6 @@ def reciprocal_rank(ranked: list[str], relevant: set[str]) -> float:
 
 
 def ndcg_at(ranked: list[str], relevant: set[str], k: int) -> float:
-    gains = sum(1 / math.log2(rank + 1) for rank, name in enumerate(ranked[:k], 1) if name in relevant)
-    ideal = sum(1 / math.log2(rank + 1) for rank in range(1, min(len(relevant), k) + 1))
-    return gains / ideal
+    found = [rank for rank, name in enumerate(ranked[:k], start=1) if name in relevant]
+    ideal = range(1, min(len(relevant), k) + 1)
+    return sum(1 / math.log2(r + 1) for r in found) / sum(1 / math.log2(r + 1) for r in ideal)
