@@ -46,11 +46,11 @@ class BucketInbox:
     def scan(self) -> list[str]:
         """Take every new or re-uploaded object; returns their keys."""
         marked: dict[str, list[str]] = {}
-        for marker in self.bucket.list(f"{MARKERS}{self.prefix}"):
+        for marker in self.bucket.list_objects(f"{MARKERS}{self.prefix}"):
             key, _, etag = marker.key.removeprefix(MARKERS).rpartition("@")
             marked.setdefault(key, []).append(etag)
         taken = []
-        for item in self.bucket.list(self.prefix):
+        for item in self.bucket.list_objects(self.prefix):
             if item.key.endswith("/") or item.etag in marked.get(item.key, []):
                 continue
             self._take(item.key, item.etag, item.size)

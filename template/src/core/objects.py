@@ -106,7 +106,7 @@ class Bucket:
             self.client.create_bucket(Bucket=self.name)
         return True
 
-    def list(self, prefix: str) -> list[StoredObject]:
+    def list_objects(self, prefix: str) -> list[StoredObject]:
         found = []
         with self._errors(f"list {prefix!r}"):
             for page in self.client.get_paginator("list_objects_v2").paginate(

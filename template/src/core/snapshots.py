@@ -50,7 +50,7 @@ class IndexSnapshots:
         self.bucket.write(self.pointer, stamp.encode())
         older = [
             item.key
-            for item in self.bucket.list(self.prefix)
+            for item in self.bucket.list_objects(self.prefix)
             if item.key != self.pointer and not item.key.startswith(f"{self.prefix}{stamp}/")
         ]
         self.bucket.delete(older)

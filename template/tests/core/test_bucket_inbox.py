@@ -44,7 +44,7 @@ def test_a_reupload_replaces_the_document(bucket: Bucket, service: RagService) -
     assert inbox.scan() == ["inbox/notes.txt"]
     hits = service.search("sourdough Dutch oven", top_k=5)
     assert [hit.text for hit in hits] == [BREAD.decode()]  # the old text is gone
-    assert len(bucket.list("ingested/")) == 1  # the old marker too
+    assert len(bucket.list_objects("ingested/")) == 1  # the old marker too
 
 
 def test_a_refused_document_is_not_retried(bucket: Bucket, service: RagService) -> None:
@@ -63,7 +63,7 @@ def test_a_store_failure_marks_nothing(bucket: Bucket, service: RagService) -> N
     bucket.write("inbox/tides.txt", TIDES)
     with pytest.raises(ConnectionError):
         BucketInbox(bucket, failing, 10_000, "inbox/").scan()
-    assert bucket.list("ingested/") == []
+    assert bucket.list_objects("ingested/") == []
     assert inbox_for(bucket, service).scan() == ["inbox/tides.txt"]  # taken at the next scan
 
 

@@ -23,19 +23,19 @@ def test_write_read_list_delete(s3_env: dict[str, str]) -> None:
     bucket.write("inbox/a.txt", b"hello")
     assert bucket.read("inbox/a.txt") == b"hello"
     assert bucket.read("inbox/missing.txt") is None
-    assert [item.key for item in bucket.list("inbox/")] == ["inbox/a.txt"]
+    assert [item.key for item in bucket.list_objects("inbox/")] == ["inbox/a.txt"]
     bucket.delete(["inbox/a.txt"])
-    assert bucket.list("inbox/") == []
+    assert bucket.list_objects("inbox/") == []
 
 
 def test_a_missing_bucket_is_named(s3_env: dict[str, str]) -> None:
     with pytest.raises(ObjectStoreError, match="bucket 'no-such-bucket' does not exist"):
-        bucket_for(s3_env, S3_BUCKET="no-such-bucket").list("inbox/")
+        bucket_for(s3_env, S3_BUCKET="no-such-bucket").list_objects("inbox/")
 
 
 def test_wrong_credentials_are_named(s3_env: dict[str, str]) -> None:
     with pytest.raises(ObjectStoreError, match="refused the credentials"):
-        bucket_for(s3_env, S3_SECRET_ACCESS_KEY="wrong").list("inbox/")
+        bucket_for(s3_env, S3_SECRET_ACCESS_KEY="wrong").list_objects("inbox/")
 
 
 def test_an_unreachable_server_is_named(s3_env: dict[str, str]) -> None:

@@ -32,7 +32,7 @@ def test_only_the_latest_snapshot_is_kept(service: RagService, settings_env) -> 
     service.ingest("tides.md", TIDES)
     service.ingest("bread.txt", BREAD)
     bucket = Bucket(S3Settings(**{k.lower(): v for k, v in settings_env.items()}))
-    keys = [item.key for item in bucket.list("snapshots/faiss/")]
+    keys = [item.key for item in bucket.list_objects("snapshots/faiss/")]
     stamp = bucket.read("snapshots/faiss/latest").decode()
     assert sorted(keys) == sorted(
         ["snapshots/faiss/latest"]
