@@ -28,7 +28,7 @@ ANSWER_SETS: list[dict[str, Any]] = [
         "monitoring": True,
     },
     {"database": "mongodb", "vector_store": "qdrant", "worker": True, "monitoring": True},
-    {"vector_store": "chroma"},
+    {"vector_store": "chroma", "object_store": "s3", "experiment_tracking": "mlflow"},
 ]
 
 

@@ -438,6 +438,18 @@ COMPONENTS: list[Marker] = [
         ["docker-compose-monitoring.yml", "docker/monitoring"],
         ["grafana", "GRAFANA_ADMIN_PASSWORD"],
     ),
+    (
+        "s3",
+        lambda a: a["object_store"] == "s3",
+        ["docker-compose-s3.yml", "docker/s3", "src/core/objects.py"],
+        ["S3_SECRET_ACCESS_KEY", "s3-init", "boto3", "bucket"],
+    ),
+    (
+        "mlflow",
+        lambda a: a["experiment_tracking"] == "mlflow",
+        ["docker-compose-mlflow.yml", "docker/mlflow", "src/evaluation/tracking.py"],
+        ["mlflow"],
+    ),
     ("github", lambda a: a["ci"] == "github", [".github/workflows"], []),
     ("gitlab", lambda a: a["ci"] == "gitlab", [".gitlab-ci.yml"], []),
     *(
