@@ -331,7 +331,8 @@ def check_compose_structure(project: Path, answers: Answers) -> list[str]:
 
 
 IMAGE_FROM_VARIABLE = re.compile(r"^\$\{[A-Z][A-Z0-9_]*_IMAGE:-[^}]+\}$")
-BOUND_PORT = re.compile(r"^\$\{BIND_ADDRESS:-127\.0\.0\.1\}:")
+# BIND_ADDRESS decides, or 127.0.0.1 always (a service without authentication, e.g. MLflow).
+BOUND_PORT = re.compile(r"^(\$\{BIND_ADDRESS:-127\.0\.0\.1\}|127\.0\.0\.1):")
 FROM_LINE = re.compile(
     r"^FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?", re.IGNORECASE | re.MULTILINE
 )
@@ -442,7 +443,7 @@ COMPONENTS: list[Marker] = [
         "s3",
         lambda a: a["object_store"] == "s3",
         ["docker-compose-s3.yml", "docker/s3", "src/core/objects.py"],
-        ["S3_SECRET_ACCESS_KEY", "s3-init", "boto3", "bucket"],
+        ["S3_SECRET_ACCESS_KEY", "s3-init", "boto3"],
     ),
     (
         "mlflow",
