@@ -110,10 +110,21 @@ TRICKY_TEXT: Answers = {
 }
 
 
+# The MLOps stacks of the seeds (Rakuten: MongoDB, ML worker, MLflow, object store; LakeRAG:
+# PostgreSQL, FAISS in S3), rendered whole.
+SEED_STACKS: list[Answers] = [
+    {"database": "mongodb", "vector_store": "chroma", "worker": True,
+     "object_store": "s3", "experiment_tracking": "mlflow"},
+    {"database": "postgresql", "vector_store": "faiss", "worker": True,
+     "object_store": "s3", "experiment_tracking": "mlflow"},
+]  # fmt: skip
+
+
 def answer_sets() -> list[Answers]:
-    """One-at-a-time sets, the pairwise cover and tricky free text, without duplicates."""
+    """One-at-a-time sets, the pairwise cover, the seed stacks and tricky free text, without
+    duplicates."""
     seen, result = set(), []
-    for answers in [*one_at_a_time(), *pairwise(), TRICKY_TEXT]:
+    for answers in [*one_at_a_time(), *pairwise(), *SEED_STACKS, TRICKY_TEXT]:
         key = tuple(sorted(answers.items()))
         if key not in seen:
             seen.add(key)
