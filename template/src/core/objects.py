@@ -157,8 +157,9 @@ def main(arguments: list[str]) -> int:
         if arguments[:1] == ["upload"] and len(arguments) == 3:
             folder, prefix = Path(arguments[1]), arguments[2].rstrip("/")
             for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                bucket.upload(path, f"{prefix}/{path.relative_to(folder)}")
-                logger.info("uploaded %s to s3://%s/%s", path, bucket.name, prefix)
+                key = f"{prefix}/{path.relative_to(folder)}"
+                bucket.upload(path, key)
+                logger.info("uploaded %s to s3://%s/%s", path, bucket.name, key)
         elif not arguments:
             created = bucket.ensure()
             logger.info("bucket %s %s", bucket.name, "created" if created else "already exists")
