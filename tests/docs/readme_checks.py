@@ -17,6 +17,8 @@ DEFAULTS = {
     "reverse_proxy": "none",
     "monitoring": False,
     "ci": "github",
+    "object_store": "none",
+    "experiment_tracking": "none",
 }
 
 
@@ -36,6 +38,9 @@ COMPONENTS = {
     "ui": lambda a: a["ui"] == "streamlit",
     "proxy": lambda a: a["reverse_proxy"] == "nginx",
     "monitoring": lambda a: a["monitoring"],
+    "s3": lambda a: a["object_store"] == "s3",
+    "mlflow": lambda a: a["experiment_tracking"] == "mlflow",
+    "evaluation": lambda a: True,
 }
 
 # Words the project README may use only when the option is chosen (case-insensitive).
@@ -56,6 +61,8 @@ MARKERS = {
     "faiss": (lambda a: a["vector_store"] == "faiss", ["faiss"]),
     "github": (lambda a: a["ci"] == "github", ["github"]),
     "gitlab": (lambda a: a["ci"] == "gitlab", ["gitlab"]),
+    "s3": (lambda a: a["object_store"] == "s3", ["s3-init", "bucket"]),
+    "mlflow": (lambda a: a["experiment_tracking"] == "mlflow", ["mlflow"]),
 }
 
 
