@@ -25,7 +25,10 @@ ANSWER_SETS: list[dict[str, Any]] = [
     },
     {"database": "mongodb", "vector_store": "qdrant", "ui": "none", "ci": "none"},
     {"vector_store": "chroma", "worker": True, "reverse_proxy": "nginx", "ui": "none"},
-]
+    {"database": "postgresql", "vector_store": "faiss", "object_store": "s3",
+     "experiment_tracking": "mlflow", "ui": "none"},
+    {"object_store": "s3", "worker": True},
+]  # fmt: skip
 params = pytest.mark.parametrize(
     "answers", ANSWER_SETS, ids=lambda a: "-".join(f"{k}={v}" for k, v in a.items()) or "defaults"
 )
