@@ -36,6 +36,7 @@ def render_all(workdir: Path) -> list[tuple[dict[str, Any], Path]]:
     template = workdir / "template"
     template.mkdir()
     shutil.copy(REPO / "copier.yml", template)
+    shutil.copytree(REPO / "includes", template / "includes")  # macros the template imports
     shutil.copytree(
         REPO / "template",
         template / "template",
