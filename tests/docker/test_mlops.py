@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -103,7 +102,9 @@ def test_make_evaluate_logs_a_run_to_mlflow(stack: Stack) -> None:
                            params={"experiment_name": "retrieval-evaluation"}, timeout=30)  # fmt: skip
     assert experiment.status_code == 200, experiment.text
     experiment_id = experiment.json()["experiment"]["experiment_id"]
-    search = httpx.post(f"{mlflow}/runs/search", json={"experiment_ids": [experiment_id]}, timeout=30)
+    search = httpx.post(
+        f"{mlflow}/runs/search", json={"experiment_ids": [experiment_id]}, timeout=30
+    )
     [run] = search.json()["runs"]
     metrics = {m["key"]: m["value"] for m in run["data"]["metrics"]}
     params = {p["key"]: p["value"] for p in run["data"]["params"]}
