@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from itertools import combinations
 from typing import Any
 
-from tests.support.answers import Answers
+from tests.support.answers import MLOPS_MONGODB, MLOPS_POSTGRES, Answers
 from tests.support.registry import options
 
 # (option, value) -> what it needs: the only impossible pairs. copier.yml refuses them too.
@@ -91,10 +91,14 @@ TRICKY_TEXT: Answers = {
 }
 
 
+SEED_STACKS: list[Answers] = [MLOPS_MONGODB, MLOPS_POSTGRES]  # the MLOps seeds, whole
+
+
 def answer_sets() -> list[Answers]:
-    """One-at-a-time sets, the pairwise cover and tricky free text, without duplicates."""
+    """One-at-a-time sets, the pairwise cover, the seed stacks and tricky free text, without
+    duplicates."""
     seen, result = set(), []
-    for answers in [*one_at_a_time(), *pairwise(), TRICKY_TEXT]:
+    for answers in [*one_at_a_time(), *pairwise(), *SEED_STACKS, TRICKY_TEXT]:
         key = tuple(sorted(answers.items()))
         if key not in seen:
             seen.add(key)
