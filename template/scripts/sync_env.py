@@ -13,7 +13,7 @@ from pathlib import Path
 
 # Variables named like this get a new random value instead of the example's (API keys and
 # tokens of outside services are copied from the example: you provide those).
-GENERATED_SECRET_WORDS = ("PASSWORD", "SECRET")
+GENERATED_SECRET_WORDS = ("PASSWORD", "SECRET", "ACCESS_KEY")
 
 
 def variables(text: str) -> dict[str, str]:

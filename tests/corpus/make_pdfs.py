@@ -1,6 +1,6 @@
 """Regenerate the PDF documents of the corpus (a real PDF writer, not hand-made bytes).
 
-    uv run --with reportlab==5.1.0 python tests/corpus/make_pdfs.py
+uv run --with reportlab==5.1.0 python tests/corpus/make_pdfs.py
 """
 
 import textwrap

@@ -30,6 +30,8 @@ MARKERS = {
     "faiss": (lambda a: a["vector_store"] == "faiss", ["faiss"]),
     "github": (lambda a: a["ci"] == "github", ["github"]),
     "gitlab": (lambda a: a["ci"] == "gitlab", ["gitlab"]),
+    "s3": (lambda a: a["object_store"] == "s3", ["s3-init", "bucket"]),
+    "mlflow": (lambda a: a["experiment_tracking"] == "mlflow", ["mlflow"]),
 }
 
 

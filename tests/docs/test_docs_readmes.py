@@ -22,7 +22,10 @@ ANSWER_SETS: list[dict[str, Any]] = [
     {**LARGEST, "ci": "gitlab"},
     {**MONGODB_QDRANT, "ci": "none"},
     {"vector_store": "chroma", "worker": True, "reverse_proxy": "nginx", "ui": "none"},
-]
+    {"database": "postgresql", "vector_store": "faiss", "object_store": "s3",
+     "experiment_tracking": "mlflow", "ui": "none"},
+    {"object_store": "s3", "worker": True},
+]  # fmt: skip
 params = pytest.mark.parametrize("answers", ANSWER_SETS, ids=label)
 
 

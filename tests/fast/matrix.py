@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from itertools import combinations
 from typing import Any
 
-from tests.support.answers import Answers
+from tests.support.answers import MLOPS_MONGODB, MLOPS_POSTGRES, Answers
 from tests.support.registry import options
 
 # (option, value) -> what it needs: the only impossible pairs. copier.yml refuses them too.
@@ -91,6 +91,8 @@ TRICKY_TEXT: Answers = {
 }
 
 
+SEED_STACKS: list[Answers] = [MLOPS_MONGODB, MLOPS_POSTGRES]  # the MLOps seeds, whole
+
 # Team components (`components`, name -> kind): one of each kind alone, then three of each.
 TEAM: list[Answers] = [
     {"components": {"reports": "service"}},
@@ -111,9 +113,10 @@ TEAM: list[Answers] = [
 
 
 def answer_sets() -> list[Answers]:
-    """One-at-a-time sets, the pairwise cover, tricky free text and team components."""
+    """One-at-a-time sets, the pairwise cover, the seed stacks, tricky free text and team
+    components, without duplicates."""
     seen, result = set(), []
-    for answers in [*one_at_a_time(), *pairwise(), TRICKY_TEXT, *TEAM]:
+    for answers in [*one_at_a_time(), *pairwise(), *SEED_STACKS, TRICKY_TEXT, *TEAM]:
         key = repr(sorted(answers.items()))
         if key not in seen:
             seen.add(key)

@@ -31,6 +31,9 @@ REFUSED = [
     ({"ui": "gradio"}, "Invalid choice for 'ui'"),
     ({"reverse_proxy": "traefik"}, "Invalid choice for 'reverse_proxy'"),
     ({"ci": "jenkins"}, "Invalid choice for 'ci'"),
+    ({"object_store": "minio"}, "Invalid choice for 'object_store'"),
+    ({"experiment_tracking": "wandb"}, "Invalid choice for 'experiment_tracking'"),
+    ({"project_slug": "ab", "object_store": "s3"}, "a bucket name has at least 3 characters"),
 ]
 # components (name -> kind): each refusal says why and, where a name is at fault, suggests one.
 TAKEN = "is a folder or make target of the project: choose another name"

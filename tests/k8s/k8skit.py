@@ -42,6 +42,7 @@ OUTSIDE = {"llm", "llm-pull"}
 # Compose -> Kubernetes differences, each for a reason the manifests state.
 EXTRA_ENV = {"vectordb": {"QDRANT_INIT_FILE_PATH"}}  # out of Qdrant's read-only image folder
 UNMIRRORED_VOLUMES = {("node-exporter", "prometheus-data")}  # a PVC is one pod's
+UNMIRRORED_BINDS = {("evaluation", "/app/reports")}  # the Job prints its report to its log
 
 
 @dataclass
@@ -149,7 +150,8 @@ def image_of(rendering: Rendering, service: str) -> str:
     """What Compose runs: the image, or <project>-<component> for a built one."""
     spec = compose_services(rendering)[service]
     if "build" in spec:
-        component = Path(spec["build"]["dockerfile"]).parent.name
+        build = spec["build"]
+        component = Path(build["context"], build.get("dockerfile", "Dockerfile")).parent.name
         slug = rendering.compose["name"]
         version = re.search(
             r'^version = "(.+)"', (rendering.project / "pyproject.toml").read_text(), re.MULTILINE
@@ -384,7 +386,7 @@ def check_volumes(rendering: Rendering) -> list[str]:
                         problems.append(
                             f"{overlay}: {name}: no claim {volume['source']} at {target}"
                         )
-                elif volume["type"] == "bind":
+                elif volume["type"] == "bind" and (name, target) not in UNMIRRORED_BINDS:
                     files = [Path(volume["source"])]
                     if files[0].is_dir():
                         files = [p for p in files[0].rglob("*") if p.is_file()]

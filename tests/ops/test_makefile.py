@@ -23,7 +23,7 @@ VARIANTS = pytest.mark.parametrize("variant", MAKE_VARIANTS)
 EVERYWHERE = {
     "help", "up", "down", "build", "logs", "ps", "status", "health", "shell-%", "ingest", "backup",
     "restore", "clean", "install", "dev", "test", "lint", "format", "watch", "env", "update",
-    "check-update",
+    "check-update", "evaluate",
 }  # fmt: skip
 
 
@@ -55,6 +55,8 @@ def expected_targets(variant: str) -> set[str]:
         expected.add("migrate")
     if chosen["monitoring"]:
         expected.add("monitoring-up")
+    if chosen.get("object_store") == "s3":
+        expected.add("backup-bucket")
     return expected
 
 

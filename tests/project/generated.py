@@ -7,12 +7,13 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tests.support import registry
-from tests.support.answers import LARGEST
+from tests.support.answers import LARGEST, MLOPS_POSTGRES
 
 # Every backend and component at least once; the first answer set of each vector store is
 # also the one the corpus test uses.
@@ -31,6 +32,12 @@ COMBINATIONS: list[dict[str, Any]] = [
         "worker": True,
         "components": {"etl": "job", "reports": "service", "thumbs": "consumer"},
     },
+    {**MLOPS_POSTGRES, "ui": "none"},  # S3 server, MLflow server, FAISS snapshots
+    {
+        "vector_store": "faiss",
+        "object_store": "s3",
+        "ui": "none",
+    },  # the API ingests the bucket inbox itself
 ]
 INSTALL_TIMEOUT = 900
 UV = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv") or "uv"
@@ -59,10 +66,13 @@ class Installed:
         )
 
 
-def extras(answers: dict[str, Any]) -> list[str]:
-    """The dependency groups of the built components (registry), and dev."""
+def extras(project: Path, answers: dict[str, Any]) -> list[str]:
+    """The dependency groups of the built components (registry), and dev. An image built
+    from a third-party one (mlflow) has no group."""
+    groups = tomllib.loads((project / "pyproject.toml").read_text())["project"]
     stack = registry.stack(answers)
-    return [*(stack[name]["build"] for name in registry.built(answers)), "dev"]
+    built = [stack[name]["build"] for name in registry.built(answers)]
+    return [group for group in [*built, "dev"] if group in groups["optional-dependencies"]]
 
 
 def install(project: Path, venv: Path, answers: dict[str, Any]) -> Installed:
@@ -73,7 +83,7 @@ def install(project: Path, venv: Path, answers: dict[str, Any]) -> Installed:
     )
     command = [UV, "pip", "install", "-q", "--python", str(venv / "bin" / "python")]
     command += ["-r", "pyproject.toml"]
-    for extra in extras(answers):
+    for extra in extras(project, answers):
         command += ["--extra", extra]
     result = subprocess.run(
         command,

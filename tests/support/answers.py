@@ -17,11 +17,23 @@ LARGEST: Answers = {
 }
 # The other backends, nothing optional.
 MONGODB_QDRANT: Answers = {"database": "mongodb", "vector_store": "qdrant", "ui": "none"}
+# The MLOps stacks of the seeds (issue 13): the worker, an S3 bucket and MLflow, over MongoDB
+# with Chroma, and over PostgreSQL with FAISS (its index snapshotted to the bucket).
+MLOPS_MONGODB: Answers = {
+    "database": "mongodb", "vector_store": "chroma", "worker": True,
+    "object_store": "s3", "experiment_tracking": "mlflow",
+}  # fmt: skip
+MLOPS_POSTGRES: Answers = {**MLOPS_MONGODB, "database": "postgresql", "vector_store": "faiss"}
 # Together these choose every component and every backend that has a service.
 EVERY_SERVICE: list[Answers] = [
     LARGEST,
     {**MONGODB_QDRANT, "worker": True, "monitoring": True},
-    {"vector_store": "chroma", "llm": "ollama"},
+    {
+        "vector_store": "chroma",
+        "llm": "ollama",
+        "object_store": "s3",
+        "experiment_tracking": "mlflow",
+    },
 ]
 # What the Docker tier runs with: the offline stand-in images are Python 3.11.
 DOCKER_BASE: Answers = {"python_version": "3.11", "ci": "none"}

@@ -24,8 +24,10 @@ OFFLINE_IMAGES = {
     "NGINX_IMAGE": "offline/nginx:stable",
     "PROMETHEUS_IMAGE": "offline/prometheus:v2",
     "CHROMA_IMAGE": "offline/chroma:1.5.9",
+    "S3_IMAGE": "offline/s3:seaweedfs",
+    "MLFLOW_IMAGE": "offline/mlflow:3",
 }
-PORT_VARIABLES = ("API_PORT", "UI_PORT", "PROXY_PORT", "GRAFANA_PORT")
+PORT_VARIABLES = ("API_PORT", "UI_PORT", "PROXY_PORT", "GRAFANA_PORT", "MLFLOW_PORT")
 TEST_OVERRIDE = "docker-compose.e2e.yml"
 # Services whose images cannot run on this machine (no stand-in): never started here.
 NOT_RUNNABLE = {"grafana", "node-exporter", "db-exporter", "redis-exporter"}

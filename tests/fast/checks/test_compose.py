@@ -25,7 +25,8 @@ from tests.support.answers import Answers
 from tests.support.processes import compose, output, run, tool
 
 IMAGE_FROM_VARIABLE = re.compile(r"^\$\{[A-Z][A-Z0-9_]*_IMAGE:-[^}]+\}$")
-BOUND_PORT = re.compile(r"^\$\{BIND_ADDRESS:-127\.0\.0\.1\}:")
+# BIND_ADDRESS decides, or 127.0.0.1 always (a service without authentication, e.g. MLflow).
+BOUND_PORT = re.compile(r"^(\$\{BIND_ADDRESS:-127\.0\.0\.1\}|127\.0\.0\.1):")
 
 
 def compose_overrides(project: Path) -> list[Path]:

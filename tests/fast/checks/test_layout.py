@@ -39,6 +39,8 @@ MARKERS: dict[tuple[str, Any], list[str]] = {
     ("ui", "streamlit"): ["streamlit", "API_URL"],
     ("reverse_proxy", "nginx"): ["nginx"],
     ("monitoring", True): ["grafana", "GRAFANA_ADMIN_PASSWORD"],
+    ("object_store", "s3"): ["S3_SECRET_ACCESS_KEY", "s3-init", "boto3"],
+    ("experiment_tracking", "mlflow"): ["mlflow"],
     **{("python_version", v): [f"python:{v}-slim"] for v in registry.options()["python_version"]},
 }
 

@@ -26,7 +26,7 @@ class OpenAIEmbedderSettings(EnvSettings):
 class OpenAIEmbedder(Embedder):
     def __init__(self, client: httpx.Client, model: str, dim: int) -> None:
         self._client = client
-        self._model = model
+        self.model = model
         self.dim = dim
 
     def embed(self, texts: list[str]) -> Vectors:
@@ -43,7 +43,7 @@ class OpenAIEmbedder(Embedder):
 
     def _embed_batch(self, texts: list[str]) -> list[list[float]]:
         try:
-            response = self._client.post("embeddings", json={"model": self._model, "input": texts})
+            response = self._client.post("embeddings", json={"model": self.model, "input": texts})
             response.raise_for_status()
             data = sorted(response.json()["data"], key=lambda item: item["index"])
             return [item["embedding"] for item in data]

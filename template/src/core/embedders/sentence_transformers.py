@@ -18,6 +18,7 @@ class SentenceTransformerEmbedder(Embedder):
                 "EMBEDDER=sentence-transformers needs the optional dependencies: "
                 "uv pip install -r pyproject.toml --extra local-embeddings"
             ) from None
+        self.model = model_name
         self._model = SentenceTransformer(model_name, device="cpu")
         dim = self._model.get_sentence_embedding_dimension()
         if dim is None:

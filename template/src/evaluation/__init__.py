@@ -1,0 +1,1 @@
+"""Retrieval evaluation: how well search finds the right documents for labelled questions."""
