@@ -26,7 +26,7 @@ def test_a_run_is_logged_with_metrics_and_report(
     monkeypatch.setenv("EVAL_QUESTIONS", str(DATA / "questions.jsonl"))
     monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_url)
     monkeypatch.setenv("MLFLOW_EXPERIMENT", "test-run")
-    assert main([]) == 0
+    assert main([], service) == 0
 
     api = f"{mlflow_url}/api/2.0/mlflow"
     experiment = httpx.get(f"{api}/experiments/get-by-name", params={"experiment_name": "test-run"})
