@@ -12,11 +12,12 @@ from tests.fast.checks import (
     test_linters,
     test_residue,
     test_secrets,
+    test_supply,
 )
 from tests.fast.checks.common import Check
 
 SUBJECTS = [test_residue, test_data, test_compose, test_dockerfiles, test_linters, test_layout,
-            test_secrets]  # fmt: skip
+            test_secrets, test_supply]  # fmt: skip
 # check name (without check_) -> check, for every check of every subject
 CHECKS: dict[str, Check] = {
     name.removeprefix("check_"): value
