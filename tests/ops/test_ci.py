@@ -48,7 +48,7 @@ def test_github_workflow_jobs(rendered, variant):
     answers = registry.resolve(CI_VARIANTS[variant])
     project = rendered({**CI_VARIANTS[variant], "ci": "github"})
     jobs = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())["jobs"]
-    assert set(jobs) == {"lint", "test", "compose", "images"}
+    assert set(jobs) == {"lint", "test", "compose", "images", "smoke"}
     services = jobs["test"].get("services", {})
     assert {s["image"].split(":")[0] for s in services.values()} == service_images(answers)
     assert jobs["images"]["strategy"]["matrix"]["component"] == registry.built(answers)
