@@ -117,6 +117,15 @@ def test_ingest_search_ask_and_ready(stack: Stack, client: Client) -> None:
         assert not stack.published("api"), "behind nginx, the API must not publish a port"
 
 
+def test_smoke_script_passes(stack: Stack) -> None:
+    """The generated scripts/smoke.sh (make smoke, the CI smoke job): ingest, search and ask
+    through the published port, reading the port and API_KEY from the project's .env."""
+    smoke = subprocess.run(["bash", "scripts/smoke.sh"], cwd=stack.project, capture_output=True,
+                           text=True, timeout=300, check=False)  # fmt: skip
+    assert smoke.returncode == 0, smoke.stdout + smoke.stderr
+    assert "smoke test passed" in smoke.stdout
+
+
 def test_worker_finishes_a_job(stack: Stack, client: Client) -> None:
     if not stack.answers.get("worker"):
         pytest.skip(f"{NOT_APPLICABLE} this stack has no worker")
