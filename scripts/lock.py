@@ -57,18 +57,47 @@ def union(pyprojects: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def reached(lock: dict) -> dict[str, set[str]]:
+    """package -> the project's requirements (names) that reach it. Every edge counts, each
+    extra of a package too: a kept package never names one left out."""
+    edges = {
+        p["name"]: {d["name"] for d in p.get("dependencies", [])}
+        | {d["name"] for deps in p.get("optional-dependencies", {}).values() for d in deps}
+        | {d["name"] for deps in p.get("dev-dependencies", {}).values() for d in deps}
+        for p in lock["package"]
+    }
+    by: dict[str, set[str]] = {name: set() for name in edges}
+    for root in edges["every-answer"]:
+        todo = [root]
+        while todo:
+            name = todo.pop()
+            if root not in by[name]:
+                by[name].add(root)
+                todo += edges[name]
+    return by
+
+
 def template(lock: str) -> str:
-    """The lock's packages, its head and project entry replaced by includes/uv_lock.jinja."""
-    head, *packages = lock.split("\n[[package]]\n")
-    packages = [p for p in packages if not p.startswith('name = "every-answer"\n')]
+    """The lock's packages, each kept when one of the project's requirements reaches it; its
+    head and project entry are includes/uv_lock.jinja's."""
+    by = reached(tomllib.loads(lock))
+    head, *blocks = lock.split("\n[[package]]\n")
+    packages = []
+    for block in blocks:
+        name = tomllib.loads(block)["name"]
+        if name != "every-answer":
+            roots = ", ".join(f'"{root}"' for root in sorted(by[name]))
+            packages.append(
+                f"{{%- if [{roots}] | select('in', lock.required) | list %}}{{% raw %}}\n\n"
+                f"[[package]]\n{block.rstrip()}{{% endraw %}}{{% endif %}}"
+            )
     lines = head.strip().splitlines()
     version = [line for line in lines if line.startswith(("version =", "revision ="))]
     rest = [line for line in lines if not line.startswith(("version =", "revision =", "requires-python ="))]
-    body = "\n[[package]]\n".join(["", *packages]).rstrip("\n")
     return (
         HEAD + "\n".join(version) + "\n{{ lock.requires_python() }}\n"
         + ("\n".join(rest) + "\n" if rest else "")
-        + "\n{{ lock.project() }}\n{% raw %}" + body + "\n{% endraw %}\n"
+        + "\n{{ lock.project() }}\n" + "\n".join(packages) + "\n"
     )  # fmt: skip
 
 
