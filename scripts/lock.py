@@ -93,7 +93,11 @@ def template(lock: str) -> str:
             )
     lines = head.strip().splitlines()
     version = [line for line in lines if line.startswith(("version =", "revision ="))]
-    rest = [line for line in lines if not line.startswith(("version =", "revision =", "requires-python ="))]
+    rest = [
+        line
+        for line in lines
+        if not line.startswith(("version =", "revision =", "requires-python ="))
+    ]
     return (
         HEAD + "\n".join(version) + "\n{{ lock.requires_python() }}\n"
         + ("\n".join(rest) + "\n" if rest else "")

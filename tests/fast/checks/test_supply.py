@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from tests.fast.checks.common import Defects, assert_catches, load_yaml
 from tests.support.answers import Answers
@@ -24,15 +27,39 @@ def interpreter(version: str) -> str | None:
     return found.stdout.strip() if found.returncode == 0 else None
 
 
+def unmet_pins(project: Path) -> list[str]:
+    """Requirements whose locked version they refuse. uv's check trusts the lock's record of
+    the project's requirements, which the template renders from pyproject.toml itself: a pin
+    changed without relocking would pass it."""
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    locked = {
+        p["name"]: p["version"]
+        for p in tomllib.loads((project / "uv.lock").read_text())["package"]
+        if "version" in p
+    }
+    groups = [pyproject["project"]["dependencies"]]
+    groups += pyproject["project"].get("optional-dependencies", {}).values()
+    groups += pyproject.get("dependency-groups", {}).values()
+    requirements = [Requirement(line) for group in groups for line in group]
+    found = {r: locked.get(canonicalize_name(r.name)) for r in requirements}
+    return [
+        f"uv.lock has {r.name} {version}, pyproject.toml asks for {r}"
+        for r, version in found.items()
+        if version is None or not r.specifier.contains(version, prereleases=True)
+    ]
+
+
 def check_lock(project: Path, answers: Answers) -> list[str]:
-    """`uv lock --check --offline`: fails when pyproject.toml asks for anything uv.lock does not
-    record (with no network, uv cannot resolve anew). A render for a Python this machine lacks
-    is left to the renders of the others (only requires-python differs)."""
+    """`uv lock --check --offline` (fails when pyproject.toml asks for a package uv.lock does
+    not record: with no network, uv cannot resolve anew), and every pin met by the lock. A
+    render for a Python this machine lacks is left to the others (only requires-python
+    differs)."""
     python = interpreter(answers.get("python_version", "3.11"))
     if python is None:
         return []
     result = run([tool("uv"), "lock", "--check", "--offline", "--python", python], cwd=project)
-    return [f"uv lock --check:\n{output(result)}"] if result.returncode else []
+    problems = [f"uv lock --check:\n{output(result)}"] if result.returncode else []
+    return problems + [f"uv lock --check: {problem}" for problem in unmet_pins(project)]
 
 
 def check_actions_pinned(project: Path, answers: Answers) -> list[str]:
@@ -51,10 +78,12 @@ def check_actions_pinned(project: Path, answers: Answers) -> list[str]:
 
 
 def add_dependency(project: Path) -> None:
-    """A dependency added to pyproject.toml without relocking."""
+    """A dependency added to pyproject.toml without relocking, and a pin changed."""
     pyproject = project / "pyproject.toml"
-    text = pyproject.read_text()
-    pyproject.write_text(text.replace("dependencies = [\n", 'dependencies = [\n  "six==1.17.0",\n', 1))
+    text = re.sub(r'"numpy==[^"]+"', '"numpy==1.26.4"', pyproject.read_text())
+    pyproject.write_text(
+        text.replace("dependencies = [\n", 'dependencies = [\n  "tomli-w==1.2.0",\n', 1)
+    )
 
 
 def tag_pinned_action(project: Path) -> None:
@@ -64,7 +93,7 @@ def tag_pinned_action(project: Path) -> None:
 
 
 DEFECTS: Defects = {
-    check_lock: (add_dependency, "uv lock --check"),
+    check_lock: (add_dependency, "pyproject.toml asks for numpy==1.26.4"),
     check_actions_pinned: (tag_pinned_action, "actions/checkout@v4 is not pinned"),
 }
 
