@@ -21,9 +21,9 @@ MAKE_VARIANTS: dict[str, dict[str, Any]] = MONITORING_VARIANTS | {
 }
 VARIANTS = pytest.mark.parametrize("variant", MAKE_VARIANTS)
 EVERYWHERE = {
-    "help", "up", "down", "build", "logs", "ps", "status", "health", "shell-%", "ingest", "backup",
-    "restore", "clean", "install", "dev", "test", "lint", "format", "watch", "env", "update",
-    "check-update", "evaluate",
+    "help", "up", "down", "build", "logs", "ps", "status", "health", "shell-%", "ingest", "smoke",
+    "backup", "restore", "clean", "install", "dev", "test", "lint", "format", "watch", "env",
+    "update", "check-update", "evaluate",
 }  # fmt: skip
 
 
