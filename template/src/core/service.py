@@ -3,22 +3,30 @@
 import hashlib
 import logging
 import re
-import uuid
 from datetime import UTC, datetime
 from pathlib import PurePath
+
+import numpy as np
 
 from core.answerers import make_answerer
 from core.answerers.base import StreamedAnswer
 from core.catalog import make_catalog
 from core.chunking import split_text
 from core.embedders import make_embedder
+from core.embedders.base import Vectors
 from core.errors import DocumentTooLarge, EmptyDocument
 from core.loaders import load_text
 from core.models import Answer, DocumentInfo, Hit, IngestResult
-from core.settings import Settings
+from core.retrieval import CANDIDATES, fuse
+from core.settings import SearchMode, Settings
 from core.stores import make_store
+from core.stores.base import EmbeddingRecord
 
 logger = logging.getLogger(__name__)
+
+
+def describe(embedding: EmbeddingRecord) -> str:
+    return f"{embedding.model} ({embedding.dim} dimensions)"
 
 
 def document_id_for(filename: str) -> str:
@@ -29,21 +37,52 @@ def document_id_for(filename: str) -> str:
     return f"{slug}-{digest}"
 
 
+class EmbeddingMismatch(SystemExit):
+    """The store's vectors were made by another embedder: stops the program."""
+
+
+EMBED_BATCH = 256  # texts per embedder call
+
+
 class RagService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.embedder = make_embedder(settings)
-        self.store = make_store(self.embedder.dim)
+        self.embedding = EmbeddingRecord(self.embedder.model, self.embedder.dim)
+        self.store = make_store(self.embedding)
+        recorded = self.store.recorded_embedding()
+        if recorded is not None and recorded != self.embedding:
+            raise EmbeddingMismatch(
+                f"the vector store holds vectors of {describe(recorded)}, but the embedder is "
+                f"{describe(self.embedding)}: run `make reindex` to re-embed the documents "
+                "(or set EMBEDDER, EMBEDDING_MODEL and EMBEDDING_DIM back)"
+            )
         self.catalog = make_catalog(self.store)
         self.answerer = make_answerer(settings)
 
     def ingest(self, filename: str, content: bytes) -> IngestResult:
-        """Load, chunk, embed and store a document, replacing any document of the same name.
-
-        Order: the new version's chunks, then the metadata, then removal of the old version.
-        If a step fails, what this call added is removed and the old version stays complete.
-        """
+        """Load, chunk, embed and store a document, replacing any document of the same name."""
         filename = PurePath(filename).name
+        return self.ingest_texts(filename, self._chunks(filename, content))
+
+    def ingest_many(self, files: list[tuple[str, bytes]]) -> list[IngestResult]:
+        """Ingest several documents, their chunks embedded together (fewer, fuller batches)."""
+        chunked = [(PurePath(name).name, self._chunks(name, content)) for name, content in files]
+        vectors = self._embed([text for _, texts in chunked for text in texts])
+        results, start = [], 0
+        for filename, texts in chunked:
+            results.append(self._store(filename, texts, vectors[start : start + len(texts)]))
+            start += len(texts)
+        return results
+
+    def ingest_texts(self, filename: str, texts: list[str]) -> IngestResult:
+        """Embed and store already-chunked text as the document `filename`."""
+        texts = [text for text in texts if text.strip()]
+        if not texts:
+            raise EmptyDocument(f"{filename} contains no text")
+        return self._store(PurePath(filename).name, texts, self._embed(texts))
+
+    def _chunks(self, filename: str, content: bytes) -> list[str]:
         if len(content) > self.settings.max_upload_bytes:
             raise DocumentTooLarge(
                 f"{filename} is {len(content)} bytes, the limit is {self.settings.max_upload_bytes}"
@@ -53,34 +92,42 @@ class RagService:
         )
         if not texts:
             raise EmptyDocument(f"{filename} contains no text")
-        vectors = self.embedder.embed(texts)
+        return texts
+
+    def _embed(self, texts: list[str]) -> Vectors:
+        batches = [
+            self.embedder.embed(texts[start : start + EMBED_BATCH])
+            for start in range(0, len(texts), EMBED_BATCH)
+        ]
+        return np.concatenate(batches)
+
+    def _store(self, filename: str, texts: list[str], vectors: Vectors) -> IngestResult:
+        """The store replaces the document in one step; when two ingestions of one name race,
+        the later one wins in the store and in the catalog."""
         document = DocumentInfo(
             document_id=document_id_for(filename),
             filename=filename,
             chunks=len(texts),
             ingested_at=datetime.now(UTC),
         )
-        version = uuid.uuid4().hex
-        try:
-            self.store.add(document, version, texts, vectors)
+        if self.store.replace(document, texts, vectors):
             self.catalog.put(document)
-        except BaseException:
-            self._undo(document.document_id, version)
-            raise
-        self.store.delete(document.document_id, keep_version=version)
         logger.info("ingested %s as %s (%d chunks)", filename, document.document_id, len(texts))
         return IngestResult(document_id=document.document_id, filename=filename, chunks=len(texts))
 
-    def _undo(self, document_id: str, version: str) -> None:
-        try:
-            self.store.delete_version(document_id, version)
-        except Exception:
-            logger.exception("could not remove the partial version %s of %s", version, document_id)
-
-    def search(self, query: str, top_k: int) -> list[Hit]:
+    def search(self, query: str, top_k: int, mode: SearchMode | None = None) -> list[Hit]:
+        """The top_k chunks for the query, best first, by SEARCH_MODE (core/retrieval.py)."""
         if not query.strip():
             return []
-        return self.store.search(self.embedder.embed([query])[0], top_k)
+        mode = mode or self.settings.search_mode
+        if mode == SearchMode.KEYWORD:
+            return self.store.keyword_search(query, top_k)
+        vector = self.embedder.embed([query])[0]
+        if mode == SearchMode.VECTOR:
+            return self.store.search(vector, top_k)
+        depth = max(top_k, CANDIDATES)
+        rankings = [self.store.search(vector, depth), self.store.keyword_search(query, depth)]
+        return fuse(rankings, top_k)
 
     def ask(self, question: str, top_k: int) -> Answer:
         return self.answerer.answer(question, self.search(question, top_k))
