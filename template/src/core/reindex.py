@@ -1,10 +1,10 @@
 """Re-embed every stored document with the configured embedder: `make reindex`.
 
-Run it after changing EMBEDDER, EMBEDDING_MODEL or EMBEDDING_DIM, with the API and the worker
-stopped (the service refuses to start until then). It first exports every document (metadata and chunk texts) to a file beside the data,
-then empties the store and stores each document again with its new vectors; the store then
-records the new embedding. A crash loses nothing: run it again and it resumes from the export,
-which is removed only at the end.
+Run it after changing EMBEDDER, EMBEDDING_MODEL or EMBEDDING_DIM (the service refuses to start
+until then), with the API and the worker stopped. It first exports every document (metadata and
+chunk texts) to a file, then empties the store and stores each document again with its new
+vectors; the store then records the new embedding. A crash loses nothing: run it again and it
+resumes from the export, which is removed only at the end.
 
     python -m core.reindex --export data/reindex.jsonl
 """

@@ -20,7 +20,7 @@ import pytest
 from core.service import RagService
 from core.settings import Settings
 from core.stores import faiss as faiss_store
-from core.stores.faiss import DATABASE_FILE
+from tests.backends.faiss import assert_no_leftovers
 
 BEFORE = {"a.txt": 3, "b.txt": 2}  # stored before the kill point is armed
 AFTER = {"a.txt": 5, "c.txt": 4}  # a.txt replaced, c.txt new: one of them is killed
@@ -100,8 +100,7 @@ def assert_consistent(directory: Path, monkeypatch: pytest.MonkeyPatch) -> dict[
     assert store.count() == sum(document.chunks for document in documents)
     store.check()
     assert store._index.ntotal == store.count()
-    leftovers = {path.name for path in directory.iterdir()}
-    assert leftovers <= {DATABASE_FILE, f"{DATABASE_FILE}-wal", f"{DATABASE_FILE}-shm"}
+    assert_no_leftovers(directory)
     return {document.filename: document.chunks for document in documents}
 
 

@@ -8,7 +8,9 @@ follows the same rule). After a crash, each document is complete or absent: a st
 commit atomically repairs itself when it opens.
 
 A store also records the embedding model and dimension of its vectors on its first write, so a
-service started with another embedder is stopped (see core.service).
+service started with another embedder is stopped (see core.service). A store emptied of every
+chunk records the embedding of its next write: that is how `make reindex` (core.reindex)
+changes it.
 """
 
 from abc import ABC, abstractmethod
