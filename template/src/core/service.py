@@ -1,6 +1,7 @@
 """The facade the API and the worker use: ingest, search, ask, list, delete, readiness."""
 
 import hashlib
+import itertools
 import logging
 import re
 from datetime import UTC, datetime
@@ -37,6 +38,23 @@ def document_id_for(filename: str) -> str:
     return f"{slug}-{digest}"
 
 
+def document_for(filename: str, texts: list[str]) -> DocumentInfo:
+    return DocumentInfo(
+        document_id=document_id_for(filename),
+        filename=filename,
+        chunks=len(texts),
+        ingested_at=datetime.now(UTC),
+    )
+
+
+def result_for(document: DocumentInfo) -> IngestResult:
+    logger.info("ingested %s as %s (%d chunks)", document.filename, document.document_id,
+                document.chunks)  # fmt: skip
+    return IngestResult(
+        document_id=document.document_id, filename=document.filename, chunks=document.chunks
+    )
+
+
 class EmbeddingMismatch(SystemExit):
     """The store's vectors were made by another embedder: stops the program."""
 
@@ -69,11 +87,16 @@ class RagService:
         """Ingest several documents, their chunks embedded together (fewer, fuller batches)."""
         chunked = [(PurePath(name).name, self._chunks(name, content)) for name, content in files]
         vectors = self._embed([text for _, texts in chunked for text in texts])
-        results, start = [], 0
-        for filename, texts in chunked:
-            results.append(self._store(filename, texts, vectors[start : start + len(texts)]))
-            start += len(texts)
-        return results
+        ends = itertools.accumulate(len(texts) for _, texts in chunked)
+        documents = [
+            (document_for(filename, texts), texts, vectors[end - len(texts) : end])
+            for (filename, texts), end in zip(chunked, ends, strict=True)
+        ]
+        replaced = self.store.replace_many(documents)
+        for (document, _, _), stored in zip(documents, replaced, strict=True):
+            if stored:
+                self.catalog.put(document)
+        return [result_for(document) for document, _, _ in documents]
 
     def ingest_texts(self, filename: str, texts: list[str]) -> IngestResult:
         """Embed and store already-chunked text as the document `filename`."""
@@ -104,16 +127,10 @@ class RagService:
     def _store(self, filename: str, texts: list[str], vectors: Vectors) -> IngestResult:
         """The store replaces the document in one step; when two ingestions of one name race,
         the later one wins in the store and in the catalog."""
-        document = DocumentInfo(
-            document_id=document_id_for(filename),
-            filename=filename,
-            chunks=len(texts),
-            ingested_at=datetime.now(UTC),
-        )
+        document = document_for(filename, texts)
         if self.store.replace(document, texts, vectors):
             self.catalog.put(document)
-        logger.info("ingested %s as %s (%d chunks)", filename, document.document_id, len(texts))
-        return IngestResult(document_id=document.document_id, filename=filename, chunks=len(texts))
+        return result_for(document)
 
     def search(self, query: str, top_k: int, mode: SearchMode | None = None) -> list[Hit]:
         """The top_k chunks for the query, best first, by SEARCH_MODE (core/retrieval.py)."""

@@ -38,6 +38,11 @@ class VectorStore(ABC):
         False, with nothing changed, when a version with a later `ingested_at` is stored.
         """
 
+    def replace_many(self, documents: list[tuple[DocumentInfo, list[str], Vectors]]) -> list[bool]:
+        """`replace` of each (document, texts, vectors); a store may do it in fewer round trips
+        or transactions (each document still all or nothing)."""
+        return [self.replace(*document) for document in documents]
+
     @abstractmethod
     def delete(self, document_id: str) -> int:
         """Remove a document's chunks; return how many there were."""
