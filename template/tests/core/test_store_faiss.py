@@ -6,10 +6,12 @@ import multiprocessing
 import os
 import sqlite3
 import threading
+from contextlib import closing
 from datetime import UTC, datetime
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pytest
 
@@ -160,3 +162,29 @@ def test_reindex_re_embeds_every_document_and_resumes_after_a_failure(
     assert service.list_documents(0, 10) == before
     assert service.search("document 2 tides", top_k=1)[0].source == "doc2.txt"
     assert reindex(export) == 0  # nothing left to do
+
+
+def test_the_earlier_layout_is_imported(tmp_path: Path) -> None:
+    """An index file beside versioned chunk rows: the latest complete version of each document
+    is imported, the old files removed."""
+    embedder = HashingEmbedder(384)
+    rows = [  # id, document, version, chunk index, chunks, time, text
+        (1, "a", "v1", 0, 1, "2030-01-01T00:00:00+00:00", "old tides"),
+        (2, "a", "v2", 0, 2, "2030-01-02T00:00:00+00:00", "new tides"),
+        (3, "a", "v2", 1, 2, "2030-01-02T00:00:00+00:00", "and the moon"),
+        (4, "b", "v9", 0, 2, "2030-01-03T00:00:00+00:00", "half a version"),
+    ]
+    index = faiss.IndexIDMap2(faiss.IndexFlatIP(384))
+    index.add_with_ids(embedder.embed([row[6] for row in rows]), np.array([r[0] for r in rows]))
+    faiss.write_index(index, str(tmp_path / "index.faiss"))
+    with closing(sqlite3.connect(tmp_path / "chunks.sqlite3")) as old, old:
+        old.execute(
+            "CREATE TABLE chunks (id INTEGER PRIMARY KEY, document_id TEXT, version TEXT,"
+            " chunk_index INTEGER, chunks INTEGER, ingested_at TEXT, text TEXT, source TEXT)"
+        )
+        old.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, 'a.txt')", rows)
+    store = FaissStore(tmp_path, HASHING)
+    assert store.documents(0, 10)[1] == 1
+    assert store.texts("a") == ["new tides", "and the moon"]
+    assert store.search(embedder.embed(["moon"])[0], 1)[0].text == "and the moon"
+    assert_no_leftovers(tmp_path)
