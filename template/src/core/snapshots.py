@@ -22,6 +22,7 @@ from core.settings import EnvSettings
 logger = logging.getLogger(__name__)
 
 DATABASE = "store.sqlite3"
+EARLIER_INDEX = "index.faiss"  # snapshots of an earlier release: this beside chunks.sqlite3
 
 
 class SnapshotSettings(EnvSettings):
@@ -56,15 +57,21 @@ class IndexSnapshots:
         return stamp
 
     def restore(self, path: Path) -> bool:
-        """Download the latest snapshot as the database `path`; False when there is none."""
+        """Download the latest snapshot as the database `path` (its presence means "restored");
+        False when there is none."""
         stamp = self.bucket.read(self.pointer)
         if stamp is None:
             return False
-        temporary = path.with_name(f".{path.name}.restore")
-        self.bucket.download(f"{self.prefix}{stamp.decode()}/{DATABASE}", temporary)
-        for leftover in ("-wal", "-shm"):
-            path.with_name(path.name + leftover).unlink(missing_ok=True)
-        os.replace(temporary, path)  # its presence means "restored"
+        folder = f"{self.prefix}{stamp.decode()}/"
+        names = [item.key.removeprefix(folder) for item in self.bucket.list_objects(folder)]
+        # DATABASE, or the earlier layout's files (the store imports them), its index last.
+        for name in sorted(names, key=lambda name: name == EARLIER_INDEX):
+            target = path if name == DATABASE else path.with_name(name)
+            temporary = path.with_name(f".{name}.restore")
+            self.bucket.download(folder + name, temporary)
+            for leftover in ("-wal", "-shm"):
+                target.with_name(target.name + leftover).unlink(missing_ok=True)
+            os.replace(temporary, target)
         logger.info("restored the vector store from snapshot %s in bucket %s", stamp.decode(),
                     self.bucket.name)  # fmt: skip
         return True
