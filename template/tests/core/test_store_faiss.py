@@ -166,7 +166,7 @@ def test_reindex_re_embeds_every_document_and_resumes_after_a_failure(
 
 def test_the_earlier_layout_is_imported(tmp_path: Path) -> None:
     """An index file beside versioned chunk rows: the latest complete version of each document
-    is imported, the old files removed."""
+    (every chunk with its vector) is imported, the old files removed."""
     embedder = HashingEmbedder(384)
     rows = [  # id, document, version, chunk index, chunks, time, text
         (1, "a", "v1", 0, 1, "2030-01-01T00:00:00+00:00", "old tides"),
@@ -182,7 +182,8 @@ def test_the_earlier_layout_is_imported(tmp_path: Path) -> None:
             "CREATE TABLE chunks (id INTEGER PRIMARY KEY, document_id TEXT, version TEXT,"
             " chunk_index INTEGER, chunks INTEGER, ingested_at TEXT, text TEXT, source TEXT)"
         )
-        old.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, 'a.txt')", rows)
+        orphan = (5, "c", "v1", 0, 1, "2030-01-04T00:00:00+00:00", "a row without its vector")
+        old.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, 'a.txt')", [*rows, orphan])
     store = FaissStore(tmp_path, HASHING)
     assert store.documents(0, 10)[1] == 1
     assert store.texts("a") == ["new tides", "and the moon"]
