@@ -5,6 +5,7 @@ Prints one JSON object."""
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import os
 import random
@@ -13,6 +14,8 @@ import subprocess
 import sys
 import time
 
+import faiss
+from core.chunking import split_text
 from core.embedders import make_embedder
 from core.service import EMBED_BATCH, RagService
 from core.settings import Settings
@@ -31,6 +34,14 @@ def words(rng: random.Random, size: int = 5000) -> list[str]:
 
 def paragraph(rng: random.Random, vocabulary: list[str]) -> str:
     return " ".join(rng.choices(vocabulary, k=WORDS_PER_CHUNK)) + "."
+
+
+def documents(rng: random.Random, vocabulary: list[str]) -> list[str]:
+    """One ingest_many call's documents."""
+    return [
+        "\n\n".join(paragraph(rng, vocabulary) for _ in range(CHUNKS_PER_DOCUMENT))
+        for _ in range(DOCUMENTS_PER_CALL)
+    ]
 
 
 def percentiles(values: list[float]) -> tuple[float, float]:
@@ -55,28 +66,28 @@ def main() -> None:
     settings = Settings()
     service = RagService(settings)
 
-    # Each batch is embedded alone first (same texts, same batch size), then ingested: both
-    # rates are measured under the same load of the machine.
+    # Batch by batch, the embedder alone on new texts (so that the hashing embedder's cache is
+    # no warmer for one than for the other), then ingestion: both under the same machine load.
     embedder = make_embedder(settings)
-    ingested = number = 0
+    ingested = embedded = 0
+    names = itertools.count()
     embed_seconds = ingest_seconds = 0.0
     while ingested < chunks:
-        files, texts = [], []
-        for _ in range(DOCUMENTS_PER_CALL):
-            paragraphs = [paragraph(rng, vocabulary) for _ in range(CHUNKS_PER_DOCUMENT)]
-            files.append((f"bench-{number:06d}.txt", "\n\n".join(paragraphs).encode()))
-            texts += paragraphs
-            number += 1
+        size = settings.chunk_size, settings.chunk_overlap
+        texts = [chunk for text in documents(rng, vocabulary) for chunk in split_text(text, *size)]
         start = time.perf_counter()
         for first in range(0, len(texts), EMBED_BATCH):
             embedder.embed(texts[first : first + EMBED_BATCH])
         embed_seconds += time.perf_counter() - start
+        embedded += len(texts)
+        files = [
+            (f"bench-{next(names):06d}.txt", text.encode()) for text in documents(rng, vocabulary)
+        ]
         start = time.perf_counter()
-        done = sum(result.chunks for result in service.ingest_many(files))
+        results = service.ingest_many(files)
         ingest_seconds += time.perf_counter() - start
-        ingested += done
-    embed_rate = number * CHUNKS_PER_DOCUMENT / embed_seconds
-    ingest_rate = ingested / ingest_seconds
+        ingested += sum(result.chunks for result in results)
+    embed_rate, ingest_rate = embedded / embed_seconds, ingested / ingest_seconds
 
     start = time.perf_counter()
     store = FaissStore(service.store._path.parent, service.embedding)
@@ -87,6 +98,7 @@ def main() -> None:
     queries = [" ".join(rng.choices(vocabulary, k=6)) for _ in range(QUERIES)]
     vectors = service.embedder.embed(queries)
     index = store._index
+    faiss.omp_set_num_threads(1)  # as the store searches
     faiss_alone = [
         t for v in vectors for t in timed(lambda v=v: index.search(v.reshape(1, -1), 5), 1)
     ]

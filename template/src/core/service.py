@@ -4,6 +4,7 @@ import hashlib
 import itertools
 import logging
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import PurePath
 
@@ -24,6 +25,8 @@ from core.stores import make_store
 from core.stores.base import EmbeddingRecord
 
 logger = logging.getLogger(__name__)
+
+EMBED_BATCH = 256  # texts per embedder call
 
 
 def describe(embedding: EmbeddingRecord) -> str:
@@ -55,11 +58,22 @@ def result_for(document: DocumentInfo) -> IngestResult:
     )
 
 
+def batches(chunked: list[tuple[str, list[str]]]) -> Iterator[list[tuple[str, list[str]]]]:
+    """Consecutive documents (name, chunks), grouped until a group has EMBED_BATCH chunks."""
+    group: list[tuple[str, list[str]]] = []
+    size = 0
+    for name, texts in chunked:
+        group.append((name, texts))
+        size += len(texts)
+        if size >= EMBED_BATCH:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
 class EmbeddingMismatch(SystemExit):
     """The store's vectors were made by another embedder: stops the program."""
-
-
-EMBED_BATCH = 256  # texts per embedder call
 
 
 class RagService:
@@ -84,14 +98,26 @@ class RagService:
         return self.ingest_texts(filename, self._chunks(filename, content))
 
     def ingest_many(self, files: list[tuple[str, bytes]]) -> list[IngestResult]:
-        """Ingest several documents, their chunks embedded together (fewer, fuller batches)."""
+        """Ingest several documents, in groups of at least EMBED_BATCH chunks: one embedder call
+        per batch, one store call per group (FAISS: one transaction)."""
         chunked = [(PurePath(name).name, self._chunks(name, content)) for name, content in files]
-        vectors = self._embed([text for _, texts in chunked for text in texts])
-        ends = itertools.accumulate(len(texts) for _, texts in chunked)
-        documents = [
-            (document_for(filename, texts), texts, vectors[end - len(texts) : end])
-            for (filename, texts), end in zip(chunked, ends, strict=True)
-        ]
+        results: list[IngestResult] = []
+        for group in batches(chunked):
+            vectors = self._embed([text for _, texts in group for text in texts])
+            ends = itertools.accumulate(len(texts) for _, texts in group)
+            results += self._write(
+                [
+                    (document_for(filename, texts), texts, vectors[end - len(texts) : end])
+                    for (filename, texts), end in zip(group, ends, strict=True)
+                ]
+            )
+        return results
+
+    def _write(
+        self, documents: list[tuple[DocumentInfo, list[str], Vectors]]
+    ) -> list[IngestResult]:
+        """The store replaces each document in one step; when two ingestions of one name race,
+        the later one wins in the store and in the catalog."""
         replaced = self.store.replace_many(documents)
         for (document, _, _), stored in zip(documents, replaced, strict=True):
             if stored:
@@ -103,7 +129,9 @@ class RagService:
         texts = [text for text in texts if text.strip()]
         if not texts:
             raise EmptyDocument(f"{filename} contains no text")
-        return self._store(PurePath(filename).name, texts, self._embed(texts))
+        document = document_for(PurePath(filename).name, texts)
+        [result] = self._write([(document, texts, self._embed(texts))])
+        return result
 
     def _chunks(self, filename: str, content: bytes) -> list[str]:
         if len(content) > self.settings.max_upload_bytes:
@@ -118,19 +146,11 @@ class RagService:
         return texts
 
     def _embed(self, texts: list[str]) -> Vectors:
-        batches = [
+        parts = [
             self.embedder.embed(texts[start : start + EMBED_BATCH])
             for start in range(0, len(texts), EMBED_BATCH)
         ]
-        return np.concatenate(batches)
-
-    def _store(self, filename: str, texts: list[str], vectors: Vectors) -> IngestResult:
-        """The store replaces the document in one step; when two ingestions of one name race,
-        the later one wins in the store and in the catalog."""
-        document = document_for(filename, texts)
-        if self.store.replace(document, texts, vectors):
-            self.catalog.put(document)
-        return result_for(document)
+        return np.concatenate(parts)
 
     def search(self, query: str, top_k: int, mode: SearchMode | None = None) -> list[Hit]:
         """The top_k chunks for the query, best first, by SEARCH_MODE (core/retrieval.py)."""
