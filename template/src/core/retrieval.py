@@ -1,7 +1,7 @@
 """Search modes (SEARCH_MODE) and reciprocal rank fusion.
 
 - vector: the store's nearest chunks; score is the cosine similarity (-1 to 1).
-- keyword: the store's full-text search; score is the store's own text relevance (FAISS: BM25,
+- keyword: the store's full-text search; score is the store's own text relevance (e.g. BM25,
   higher is better), comparable only within one query.
 - hybrid (default): both rankings fused by reciprocal rank fusion (Cormack et al., 2009): a
   chunk scores the sum over the rankings of 1 / (60 + its rank, from 1), so the score is at

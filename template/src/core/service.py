@@ -99,7 +99,7 @@ class RagService:
 
     def ingest_many(self, files: list[tuple[str, bytes]]) -> list[IngestResult]:
         """Ingest several documents, in groups of at least EMBED_BATCH chunks: one embedder call
-        per batch, one store call per group (FAISS: one transaction)."""
+        per batch, one store call per group (one transaction where the store has them)."""
         chunked = [(PurePath(name).name, self._chunks(name, content)) for name, content in files]
         results: list[IngestResult] = []
         for group in batches(chunked):
