@@ -15,7 +15,7 @@ class Chunk(BaseModel):
 
 
 class Hit(BaseModel):
-    """A chunk found by a search, with its similarity to the query (higher is closer)."""
+    """A chunk found by a search, with its score (higher is better; see core/retrieval.py)."""
 
     document_id: str
     source: str

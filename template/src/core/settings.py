@@ -37,6 +37,14 @@ class EmbedderName(StrEnum):
     OPENAI = "openai"
 
 
+class SearchMode(StrEnum):
+    """How search finds chunks (see core/retrieval.py)."""
+
+    VECTOR = "vector"
+    KEYWORD = "keyword"
+    HYBRID = "hybrid"
+
+
 # ANSWERER names a module of core/answerers/: extractive, openai, and llm in a stack with a
 # model server (then the default).
 ANSWERERS = sorted(
@@ -60,6 +68,9 @@ class Settings(EnvSettings):
     # The vectors' size: of the hashing and OpenAI embedders, and of the vector store.
     embedding_dim: Annotated[int, Field(ge=8, le=8192)] = 384
     answerer: str = DEFAULT_ANSWERER
+
+    # Retrieval: vector, keyword (full text) or hybrid (both, fused by rank)
+    search_mode: SearchMode = SearchMode.HYBRID
 
     @field_validator("answerer")
     @classmethod

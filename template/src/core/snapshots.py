@@ -1,8 +1,8 @@
-"""Snapshots of the FAISS index and its SQLite sidecar in the bucket.
+"""Snapshots of the FAISS store's SQLite file in the bucket.
 
-After every change the store uploads both files under `<S3_SNAPSHOT_PREFIX><stamp>/`, then
-points `<S3_SNAPSHOT_PREFIX>latest` at that stamp and removes the older snapshots: a reader
-always finds a matching pair. A store starting on an empty volume restores the latest one.
+After every change the store uploads a consistent copy of the file (SQLite's backup API) under
+`<S3_SNAPSHOT_PREFIX><stamp>/`, then points `<S3_SNAPSHOT_PREFIX>latest` at that stamp and
+removes the older snapshots. A store starting on an empty volume restores the latest one.
 """
 
 import logging
@@ -21,7 +21,8 @@ from core.settings import EnvSettings
 
 logger = logging.getLogger(__name__)
 
-INDEX, CHUNKS = "index.faiss", "chunks.sqlite3"
+DATABASE = "store.sqlite3"
+EARLIER_INDEX = "index.faiss"  # snapshots of an earlier release: this beside chunks.sqlite3
 
 
 class SnapshotSettings(EnvSettings):
@@ -38,15 +39,14 @@ class IndexSnapshots:
     def from_environment(cls) -> "IndexSnapshots":
         return cls(Bucket.from_environment(), SnapshotSettings.read().s3_snapshot_prefix)
 
-    def save(self, directory: Path, db: sqlite3.Connection) -> str:
-        """Upload the index file and a consistent copy of the database; returns the stamp."""
+    def save(self, db: sqlite3.Connection) -> str:
+        """Upload a copy of the committed database; returns the stamp."""
         stamp = f"{time.time_ns()}-{os.getpid()}"
-        with tempfile.TemporaryDirectory(dir=directory) as scratch:
-            copy = Path(scratch) / CHUNKS
+        with tempfile.TemporaryDirectory() as scratch:
+            copy = Path(scratch) / DATABASE
             with closing(sqlite3.connect(copy)) as target:
                 db.backup(target)  # the committed state, whatever the WAL holds
-            self.bucket.upload(copy, f"{self.prefix}{stamp}/{CHUNKS}")
-        self.bucket.upload(directory / INDEX, f"{self.prefix}{stamp}/{INDEX}")
+            self.bucket.upload(copy, f"{self.prefix}{stamp}/{DATABASE}")
         self.bucket.write(self.pointer, stamp.encode())
         older = [
             item.key
@@ -56,17 +56,22 @@ class IndexSnapshots:
         self.bucket.delete(older)
         return stamp
 
-    def restore(self, directory: Path) -> bool:
-        """Download the latest snapshot into `directory`; False when the bucket has none."""
+    def restore(self, path: Path) -> bool:
+        """Download the latest snapshot as the database `path` (its presence means "restored");
+        False when there is none."""
         stamp = self.bucket.read(self.pointer)
         if stamp is None:
             return False
-        for name in (CHUNKS, INDEX):  # the index last: its presence means "restored"
-            temporary = directory / f".{name}.restore"
-            self.bucket.download(f"{self.prefix}{stamp.decode()}/{name}", temporary)
-            for leftover in (f"{name}-wal", f"{name}-shm"):
-                (directory / leftover).unlink(missing_ok=True)
-            os.replace(temporary, directory / name)
-        logger.info("restored the FAISS index from snapshot %s in bucket %s", stamp.decode(),
+        folder = f"{self.prefix}{stamp.decode()}/"
+        names = [item.key.removeprefix(folder) for item in self.bucket.list_objects(folder)]
+        # DATABASE, or the earlier layout's files (the store imports them), its index last.
+        for name in sorted(names, key=lambda name: name == EARLIER_INDEX):
+            target = path if name == DATABASE else path.with_name(name)
+            temporary = path.with_name(f".{name}.restore")
+            self.bucket.download(folder + name, temporary)
+            for leftover in ("-wal", "-shm"):
+                target.with_name(target.name + leftover).unlink(missing_ok=True)
+            os.replace(temporary, target)
+        logger.info("restored the vector store from snapshot %s in bucket %s", stamp.decode(),
                     self.bucket.name)  # fmt: skip
         return True

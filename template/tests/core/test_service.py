@@ -12,6 +12,7 @@ The tides follow the moon. Spring tides, the highest of the month, come at new a
 Neap tides are the weakest. Harbour masters publish tide tables a year ahead.
 """
 BREAD = b"Sourdough bread needs a starter of flour and water. Bake it at 230 degrees."
+NEW = b"Lighthouses are now automated."
 LONG = " ".join(f"Paragraph {i} is about lighthouses and their keepers." for i in range(60))
 
 
@@ -38,7 +39,7 @@ def test_long_documents_become_several_chunks(service: RagService) -> None:
 def test_reingesting_replaces_the_document(service: RagService) -> None:
     service.ingest("lighthouses.txt", LONG.encode())
     service.ingest("tides.md", TIDES)
-    again = service.ingest("lighthouses.txt", b"Lighthouses are now automated.")
+    again = service.ingest("lighthouses.txt", NEW)
     assert again.chunks == 1
     assert service.chunk_count() == 2
     documents, total = service.list_documents(0, 10)
@@ -104,21 +105,36 @@ def test_bad_documents_are_refused_and_nothing_is_stored(
     assert service.list_documents(0, 10) == ([], 0)
 
 
-def test_a_failed_reingest_keeps_the_old_version_whole(
+def test_a_failed_catalog_write_leaves_one_whole_version_and_a_retry_repairs(
     service: RagService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    service.ingest("lighthouses.txt", LONG.encode())
-    before = service.chunk_count()
+    old = service.store.texts(service.ingest("lighthouses.txt", LONG.encode()).document_id)
+    put = service.catalog.put
 
     def failing_put(*args: object) -> None:
         raise ConnectionError("metadata database went away")
 
     monkeypatch.setattr(service.catalog, "put", failing_put)
     with pytest.raises(ConnectionError):
-        service.ingest("lighthouses.txt", b"A new version that must not be half-stored.")
-    assert service.chunk_count() == before
-    hits = service.search("new version half-stored", top_k=50)
-    assert all("new version" not in hit.text for hit in hits)
+        service.ingest("lighthouses.txt", NEW)
+    new = service.store.texts(document_id_for("lighthouses.txt"))
+    assert new in (["Lighthouses are now automated."], old)  # one version, whole
+    monkeypatch.setattr(service.catalog, "put", put)
+    service.ingest("lighthouses.txt", NEW)
+    [document], _ = service.list_documents(0, 10)
+    assert document.chunks == service.chunk_count() == 1
+
+
+def test_ingest_texts_and_ingest_many(service: RagService) -> None:
+    result = service.ingest_texts("notes.txt", ["First chunk about tides.", " ", "Second chunk."])
+    assert result.chunks == 2
+    assert service.store.texts(result.document_id) == ["First chunk about tides.", "Second chunk."]
+    results = service.ingest_many([("tides.md", TIDES), ("bread.txt", BREAD)])
+    assert [r.filename for r in results] == ["tides.md", "bread.txt"]
+    assert service.list_documents(0, 10)[1] == 3
+    assert service.search("sourdough starter", top_k=1)[0].source == "bread.txt"
+    with pytest.raises(EmptyDocument):
+        service.ingest_texts("blank.txt", ["  "])
 
 
 def test_search_with_an_empty_query_or_an_empty_store(service: RagService) -> None:

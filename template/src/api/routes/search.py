@@ -13,7 +13,8 @@ router = APIRouter(tags=["search"])
 
 @router.post("/search")
 def search(body: SearchRequest, service: Service) -> SearchResponse:
-    """The chunks closest to the query, best first."""
+    """The chunks that best match the query, best first (by SEARCH_MODE: vector, keyword or
+    hybrid; the score's meaning depends on it, higher is always better)."""
     return SearchResponse(hits=service.search(body.query, body.top_k))
 
 

@@ -10,7 +10,8 @@ class Catalog(ABC):
 
     @abstractmethod
     def put(self, document: DocumentInfo) -> None:
-        """Insert or replace the metadata of a document."""
+        """Insert or replace the metadata of a document, unless the catalog holds a version
+        with a later `ingested_at` (as the vector store does)."""
 
     @abstractmethod
     def remove(self, document_id: str) -> bool:

@@ -12,7 +12,7 @@ class InStoreCatalog(Catalog):
         self._store = store
 
     def put(self, document: DocumentInfo) -> None:
-        """Nothing to do: the chunks carry the metadata."""
+        """Nothing to do: the store keeps the metadata of the version it kept (the latest)."""
 
     def remove(self, document_id: str) -> bool:
         return False  # the chunks, removed from the store, carried the metadata

@@ -10,7 +10,7 @@ Vectors = npt.NDArray[np.float32]
 
 class Embedder(ABC):
     dim: int
-    model = ""  # the model's name, for the record (the hashing embedder has none)
+    model: str  # the model's name, recorded by the vector store
 
     @abstractmethod
     def embed(self, texts: list[str]) -> Vectors:

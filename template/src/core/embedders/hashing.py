@@ -24,6 +24,8 @@ def _bucket(feature: str, dim: int) -> tuple[int, float]:
 
 
 class HashingEmbedder(Embedder):
+    model = "hashing"
+
     def __init__(self, dim: int) -> None:
         self.dim = dim
 

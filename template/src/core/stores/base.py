@@ -1,35 +1,68 @@
 """The vector store interface.
 
-A document is stored as chunks tagged with a version. Re-ingesting adds the new version, then
-removes the old one, so a failure never leaves a document half-stored (see core.service).
+A store keeps each document's chunks: their text, their vectors and the document's metadata.
+Every write is a whole document, all or nothing, safe from any number of threads and processes:
+`replace` puts a document in place of any earlier version, `delete` removes one. When writers
+race on one document, the version with the latest `ingested_at` wins, complete (the catalog
+follows the same rule). After a crash, each document is complete or absent: a store that cannot
+commit atomically repairs itself when it opens.
+
+A store also records the embedding model and dimension of its vectors on its first write, so a
+service started with another embedder is stopped (see core.service). A store emptied of every
+chunk records the embedding of its next write: that is how `make reindex` (core.reindex)
+changes it.
 """
 
 from abc import ABC, abstractmethod
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
 
 from core.embedders.base import Vectors
 from core.models import DocumentInfo, Hit
+
+
+class EmbeddingRecord(NamedTuple):
+    """What made a store's vectors."""
+
+    model: str
+    dim: int
 
 
 class VectorStore(ABC):
     name: str
 
     @abstractmethod
-    def add(self, document: DocumentInfo, version: str, texts: list[str], vectors: Vectors) -> None:
-        """Store the chunks of one version of a document (all of them, or none)."""
+    def replace(self, document: DocumentInfo, texts: list[str], vectors: Vectors) -> bool:
+        """Store a document in place of any earlier version, all or nothing.
+
+        False, with nothing changed, when a version with a later `ingested_at` is stored.
+        """
+
+    def replace_many(self, documents: list[tuple[DocumentInfo, list[str], Vectors]]) -> list[bool]:
+        """`replace` of each (document, texts, vectors); a store may do it in fewer round trips
+        or transactions (each document still all or nothing)."""
+        return [self.replace(*document) for document in documents]
 
     @abstractmethod
-    def delete(self, document_id: str, keep_version: str | None = None) -> int:
-        """Remove the chunks of a document, except those of keep_version; return how many."""
-
-    @abstractmethod
-    def delete_version(self, document_id: str, version: str) -> None:
-        """Remove the chunks of one version (undoes a failed add)."""
+    def delete(self, document_id: str) -> int:
+        """Remove a document's chunks; return how many there were."""
 
     @abstractmethod
     def search(self, vector: Vectors, top_k: int) -> list[Hit]:
         """The top_k chunks closest to a unit vector, best first; score is the cosine similarity."""
+
+    @abstractmethod
+    def keyword_search(self, query: str, top_k: int) -> list[Hit]:
+        """The top_k chunks that best match the query's words (full-text search), best first;
+        score is the store's own text relevance."""
+
+    @abstractmethod
+    def texts(self, document_id: str) -> list[str]:
+        """A document's chunk texts in order (empty if absent): what re-embedding reads."""
+
+    @abstractmethod
+    def recorded_embedding(self) -> EmbeddingRecord | None:
+        """The model and dimension recorded by the first write; None while nothing was written."""
 
     @abstractmethod
     def count(self) -> int:
@@ -37,7 +70,7 @@ class VectorStore(ABC):
 
     @abstractmethod
     def check(self) -> None:
-        """Raise if the store cannot be used."""
+        """Raise if the store cannot be used (read or written)."""
 
 
 @runtime_checkable
