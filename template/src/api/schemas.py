@@ -1,23 +1,36 @@
 """Request and response bodies of the HTTP API (the models of core are reused where they fit)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from core.models import DocumentInfo, Hit
 
 MAX_TOP_K = 50
 MAX_PAGE_SIZE = 100
+MAX_OFFSET = 1_000_000_000
 MAX_QUERY_CHARS = 4000
 
 
+def encodable(text: str) -> str:
+    """JSON can carry a lone UTF-16 surrogate ("\\ud800"), which no UTF-8 text holds."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        raise ValueError("the text holds a lone UTF-16 surrogate") from None
+    return text
+
+
+Query = Annotated[str, Field(min_length=1, max_length=MAX_QUERY_CHARS), AfterValidator(encodable)]
+
+
 class SearchRequest(BaseModel):
-    query: Annotated[str, Field(min_length=1, max_length=MAX_QUERY_CHARS)]
+    query: Query
     top_k: Annotated[int, Field(ge=1, le=MAX_TOP_K)] = 5
 
 
 class AskRequest(BaseModel):
-    question: Annotated[str, Field(min_length=1, max_length=MAX_QUERY_CHARS)]
+    question: Query
     top_k: Annotated[int, Field(ge=1, le=MAX_TOP_K)] = 5
 
 
@@ -30,6 +43,12 @@ class DocumentPage(BaseModel):
     total: int
     offset: int
     limit: int
+
+
+class ErrorResponse(BaseModel):
+    """Every error: a message, or (invalid request) FastAPI's list of problems."""
+
+    detail: str | list[dict[str, Any]]
 
 
 class Readiness(BaseModel):
