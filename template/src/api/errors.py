@@ -63,15 +63,8 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
 # Operating system errors that say "storage cannot be used now", not "this is a bug".
 STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
 STORAGE_RETRY_SECONDS = 30
-# A validation error shows this much of the invalid input (a query can be megabytes long).
+# A validation error shows this much of each string and list of the invalid input.
 ECHOED_CHARS = 200
-
-
-class SafeJSONResponse(JSONResponse):
-    """Escapes non-ASCII characters: a lone surrogate from the request cannot break it."""
-
-    def render(self, content: Any) -> bytes:
-        return super().render(content).decode().encode("ascii", "backslashreplace")
 
 
 async def ingest_error(request: Request, error: Exception) -> JSONResponse:
@@ -107,22 +100,24 @@ async def os_error(request: Request, error: Exception) -> JSONResponse:
     raise error
 
 
-def truncated(value: Any) -> Any:
-    if isinstance(value, str | bytes) and len(value) > ECHOED_CHARS:
-        return value[:ECHOED_CHARS] + ("…" if isinstance(value, str) else b"...")
+def echoed(value: Any) -> Any:
+    """The value as a 422 shows it: strings cut to ECHOED_CHARS, lone surrogates escaped."""
+    if isinstance(value, str):
+        cut = value[:ECHOED_CHARS] + ("…" if len(value) > ECHOED_CHARS else "")
+        return cut.encode(errors="backslashreplace").decode()
     if isinstance(value, dict):
-        return {key: truncated(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [truncated(item) for item in value[:ECHOED_CHARS]]
+        return {echoed(key): echoed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [echoed(item) for item in value[:ECHOED_CHARS]]
     return value
 
 
 async def validation_error(request: Request, error: Exception) -> JSONResponse:
-    """FastAPI's 422, with the invalid input cut to ECHOED_CHARS characters."""
+    """FastAPI's 422, with the invalid input cut short (a query can be megabytes long)."""
     assert isinstance(error, RequestValidationError)
-    errors = [{**item, "input": truncated(item.get("input"))} for item in error.errors()]
-    return SafeJSONResponse(
-        {"detail": jsonable_encoder(errors)}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
+    return JSONResponse(
+        {"detail": echoed(jsonable_encoder(error.errors()))},
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
     )
 
 

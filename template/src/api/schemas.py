@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from core.models import DocumentInfo, Hit
 
@@ -12,25 +12,13 @@ MAX_OFFSET = 1_000_000_000
 MAX_QUERY_CHARS = 4000
 
 
-def encodable(text: str) -> str:
-    """JSON can carry a lone UTF-16 surrogate ("\\ud800"), which no UTF-8 text holds."""
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        raise ValueError("the text holds a lone UTF-16 surrogate") from None
-    return text
-
-
-Query = Annotated[str, Field(min_length=1, max_length=MAX_QUERY_CHARS), AfterValidator(encodable)]
-
-
 class SearchRequest(BaseModel):
-    query: Query
+    query: Annotated[str, Field(min_length=1, max_length=MAX_QUERY_CHARS)]
     top_k: Annotated[int, Field(ge=1, le=MAX_TOP_K)] = 5
 
 
 class AskRequest(BaseModel):
-    question: Query
+    question: Annotated[str, Field(min_length=1, max_length=MAX_QUERY_CHARS)]
     top_k: Annotated[int, Field(ge=1, le=MAX_TOP_K)] = 5
 
 
