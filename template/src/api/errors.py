@@ -124,7 +124,12 @@ async def validation_error(request: Request, error: Exception) -> JSONResponse:
 def database_errors() -> list[type[Exception]]:
     """The "cannot connect" errors of the database drivers this project has."""
     errors = []
-    for module, name in (("psycopg", "OperationalError"), ("pymongo.errors", "ConnectionFailure")):
+    drivers = [
+        ("sqlalchemy.exc", "OperationalError"),
+        ("psycopg", "OperationalError"),
+        ("pymongo.errors", "ConnectionFailure"),
+    ]
+    for module, name in drivers:
         with suppress(ImportError):
             errors.append(getattr(importlib.import_module(module), name))
     return errors
