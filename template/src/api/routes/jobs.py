@@ -39,11 +39,10 @@ def get_queue(request: Request) -> JobQueue:
 
 
 def unavailable(error: RedisError) -> HTTPException:
-    """503; a Redis at its maxmemory (noeviction) refuses writes with an OOM error."""
-    reason = "Redis is full (maxmemory)" if str(error).startswith("OOM") else str(error)
+    """503: Redis is unreachable, or at its maxmemory (it then refuses writes: noeviction)."""
     return HTTPException(
         status.HTTP_503_SERVICE_UNAVAILABLE,
-        f"the job queue is unavailable: {reason}",
+        f"the job queue is unavailable: {error}",
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
 
