@@ -41,7 +41,7 @@ PROVIDER_STATUS = {
     ProviderTimeout: status.HTTP_504_GATEWAY_TIMEOUT,
 }
 ERROR_DESCRIPTIONS = {
-    400: "The request body cannot be parsed (a malformed multipart form)",
+    400: "The request body cannot be parsed (malformed JSON or multipart form)",
     404: "Not found",
     413: "Over a limit: the upload (MAX_UPLOAD_BYTES), its text (MAX_TEXT_CHARS, MAX_CHUNKS)",
     415: "The file type is not supported, or the file is not text",

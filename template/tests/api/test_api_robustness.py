@@ -121,8 +121,8 @@ def test_openapi_lists_the_error_responses(client: TestClient) -> None:
         ("/documents", "post"): {"400", "413", "415", "422", "503"},
         ("/documents", "get"): {"422", "503"},
         ("/documents/{document_id}", "delete"): {"404", "503"},
-        ("/search", "post"): {"422", "503"},
-        ("/ask", "post"): {"422", "503"},
+        ("/search", "post"): {"400", "422", "503"},
+        ("/ask", "post"): {"400", "422", "503"},
         ("/readyz", "get"): {"503"},
     }
     if "/jobs" in paths:

@@ -12,7 +12,7 @@ from core.models import Answer
 router = APIRouter(tags=["search"])
 
 
-@router.post("/search", responses=error_responses(422, 502, 503, 504))
+@router.post("/search", responses=error_responses(400, 422, 502, 503, 504))
 def search(body: SearchRequest, service: Service) -> SearchResponse:
     """The chunks closest to the query, best first."""
     return SearchResponse(hits=service.search(body.query, body.top_k))
@@ -23,7 +23,7 @@ def search(body: SearchRequest, service: Service) -> SearchResponse:
     response_model=Answer,
     responses={
         200: {"content": {sse.MEDIA_TYPE: {}}, "description": "JSON, or events"},
-        **error_responses(422, 502, 503, 504),
+        **error_responses(400, 422, 502, 503, 504),
     },
 )
 def ask(body: AskRequest, service: Service, request: Request) -> Answer | StreamingResponse:
