@@ -3,18 +3,17 @@ folder, database down): the API starts, GET /readyz says why, other routes answe
 use tries to open it again. /readyz also fails when the data folder's disk is nearly full."""
 
 import shutil
-import sqlite3
 import threading
 from pathlib import Path
 
 from fastapi import FastAPI
 
-from api.errors import database_errors
+from api.errors import STORAGE_ERRORS
 from core.errors import StorageError
 from core.service import RagService
 from core.settings import Settings
 
-OPEN_FAILURES = (OSError, sqlite3.Error, StorageError, *database_errors())
+OPEN_FAILURES = (OSError, *STORAGE_ERRORS)
 
 _opening = threading.Lock()
 

@@ -3,22 +3,16 @@
 import random
 import string
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from tests.api.conftest import MakeClient
 
-# What makes each local store or database unusable: a folder below a regular file (cannot be
-# created, as on a read-only disk), a database server that is not there.
-UNUSABLE = {
-    "FAISS_DIR": "{blocker}/vectors",
-    "QDRANT_PATH": "{blocker}/qdrant",
-    "DATABASE_URL": "postgresql+psycopg://rag:rag@127.0.0.1:9/rag",
-}
 
-
-def upload(client: TestClient, name: str, content: bytes):
+def upload(client: TestClient, name: str, content: bytes) -> Response:
     return client.post("/documents", files={"file": (name, content)})
 
 
@@ -81,19 +75,33 @@ def test_a_lone_surrogate_in_json_is_422(client: TestClient, path: str) -> None:
     assert response.json()["detail"][0]["loc"] == ["body", field]
 
 
+def unusable(name: str, value: str, tmp_path: Path) -> str | None:
+    """What makes a setting's store unusable: its local folder below a regular file (it cannot
+    be created, as on a read-only disk), its database server gone. None: left as it is."""
+    if value.startswith(str(tmp_path)):
+        blocker = tmp_path / "a-file"
+        blocker.touch()
+        return str(blocker / name.lower())
+    if name == "DATABASE_URL":
+        return urlunsplit((urlsplit(value).scheme, "rag:rag@127.0.0.1:9", "/rag", "", ""))
+    return None
+
+
 def test_unusable_storage_does_not_stop_the_api(
     make_client: MakeClient,
     settings_env: dict[str, str],
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    blocker = tmp_path / "a-file"
-    blocker.write_text("")
-    broken = {name: value for name, value in UNUSABLE.items() if name in settings_env}
+    broken = {
+        name: replaced
+        for name, value in settings_env.items()
+        if (replaced := unusable(name, value, tmp_path)) is not None
+    }
     if not broken:
         pytest.skip("the store of this project is a server the tests do not stop")
     for name, value in broken.items():
-        monkeypatch.setenv(name, value.format(blocker=blocker))
+        monkeypatch.setenv(name, value)
     client = make_client()
     assert client.get("/healthz").status_code == 200
     ready = client.get("/readyz")
