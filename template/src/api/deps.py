@@ -4,12 +4,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from api.storage import service_of
 from core.service import RagService
 from core.settings import Settings
 
 
 def get_service(request: Request) -> RagService:
-    return request.app.state.service
+    return service_of(request.app)
 
 
 def get_settings(request: Request) -> Settings:

@@ -1,6 +1,7 @@
 """Prometheus metrics of the API (names are a contract with the dashboards and alert rules)."""
 
 import logging
+from collections.abc import Callable
 
 from prometheus_client import (
     CollectorRegistry,
@@ -11,9 +12,10 @@ from prometheus_client import (
     ProcessCollector,
 )
 
-from core.service import RagService
-
 logger = logging.getLogger(__name__)
+
+# Label values come from these sets only: a client can send any method, the series stay few.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class ApiMetrics:
@@ -43,12 +45,18 @@ class ApiMetrics:
             "rag_vector_store_chunks", "Chunks in the vector store", registry=self.registry
         )
 
-    def watch_store(self, service: RagService) -> None:
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        """route is a route template or "unmatched", never the raw path."""
+        method = method if method in METHODS else "other"
+        self.requests.labels(method, route, str(status)).inc()
+        self.duration.labels(method, route).observe(seconds)
+
+    def watch_store(self, chunk_count: Callable[[], int]) -> None:
         """Read the number of stored chunks at each scrape."""
 
         def count() -> float:
             try:
-                return service.chunk_count()
+                return chunk_count()
             except Exception:
                 logger.warning("could not count the chunks of the vector store", exc_info=True)
                 return float("nan")

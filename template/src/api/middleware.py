@@ -50,8 +50,7 @@ class RequestContextMiddleware:
                 elapsed = time.perf_counter() - started
                 route = getattr(scope.get("route"), "path", "unmatched")
                 method = scope["method"]
-                self.metrics.requests.labels(method, route, str(status)).inc()
-                self.metrics.duration.labels(method, route).observe(elapsed)
+                self.metrics.observe_request(method, route, status, elapsed)
                 logger.info(
                     "%s %s %d",
                     method,

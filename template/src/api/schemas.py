@@ -1,6 +1,6 @@
 """Request and response bodies of the HTTP API (the models of core are reused where they fit)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
@@ -8,6 +8,7 @@ from core.models import DocumentInfo, Hit
 
 MAX_TOP_K = 50
 MAX_PAGE_SIZE = 100
+MAX_OFFSET = 1_000_000_000
 MAX_QUERY_CHARS = 4000
 
 
@@ -30,6 +31,12 @@ class DocumentPage(BaseModel):
     total: int
     offset: int
     limit: int
+
+
+class ErrorResponse(BaseModel):
+    """Every error: a message, or (invalid request) FastAPI's list of problems."""
+
+    detail: str | list[dict[str, Any]]
 
 
 class Readiness(BaseModel):

@@ -2,6 +2,8 @@
 
 import re
 
+from core.errors import TextTooLong
+
 _WHITESPACE = re.compile(r"[ \t\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 # Preferred cut points, best first: paragraph end, sentence end, any whitespace.
@@ -14,9 +16,11 @@ def normalize(text: str) -> str:
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
-def split_text(text: str, size: int, overlap: int) -> list[str]:
+def split_text(text: str, size: int, overlap: int, max_chunks: int) -> list[str]:
     """Chunks of at most `size` characters; each starts about `overlap` characters before the
-    previous one ended, so a sentence cut at a boundary still appears whole in one chunk."""
+    previous one ended, so a sentence cut at a boundary still appears whole in one chunk.
+
+    Raises TextTooLong as soon as the text makes more than `max_chunks` chunks."""
     if not 0 <= overlap < size:
         raise ValueError("overlap must be at least 0 and smaller than size")
     text = normalize(text)
@@ -28,6 +32,8 @@ def split_text(text: str, size: int, overlap: int) -> list[str]:
             end = _cut_point(text, start, end)
         chunk = text[start:end].strip()
         if chunk:
+            if len(chunks) == max_chunks:
+                raise TextTooLong(f"the text makes more than {max_chunks} chunks (MAX_CHUNKS)")
             chunks.append(chunk)
         if end >= len(text):
             break

@@ -17,6 +17,14 @@ class EmptyDocument(IngestError):
     """The document holds no text, or its text cannot be decoded."""
 
 
+class NotText(IngestError):
+    """The file is binary (NUL bytes, control characters), not the text its name says."""
+
+
+class TextTooLong(IngestError):
+    """The document's text is longer than MAX_TEXT_CHARS, or makes more than MAX_CHUNKS chunks."""
+
+
 class ProviderError(Exception):
     """An embedding or answering provider failed (unreachable, bad answer)."""
 
@@ -27,3 +35,7 @@ class ProviderUnavailable(ProviderError):
 
 class ProviderTimeout(ProviderError):
     """A provider did not finish in the time allowed."""
+
+
+class StorageError(Exception):
+    """The vector store or the database cannot be written or read (read-only, full, down)."""

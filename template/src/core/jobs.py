@@ -43,10 +43,17 @@ class QueueSettings(EnvSettings):
     job_requeue_after_seconds: Annotated[float, Field(ge=1)] = 60.0
     # How long a job's status stays readable (GET /jobs/{job_id}).
     job_ttl_seconds: Annotated[int, Field(ge=60)] = 7 * 24 * 3600
+    # Backpressure: new jobs are refused (429) while this many wait in the queue; each one
+    # holds its file in Redis (at most MAX_UPLOAD_BYTES).
+    job_max_queued: Annotated[int, Field(ge=1)] = 20
 
 
 def load_queue_settings() -> QueueSettings:
     return QueueSettings.read()
+
+
+class QueueFull(Exception):
+    """JOB_MAX_QUEUED jobs are waiting: try again later."""
 
 
 JobState = Literal["queued", "running", "done", "failed"]
@@ -156,9 +163,13 @@ class JobQueue:
     def __init__(self, settings: QueueSettings) -> None:
         self.broker = make_broker(settings)
         self.jobs = JobStore(self.broker.client, settings.queue_namespace, settings.job_ttl_seconds)
+        self.max_queued = settings.job_max_queued
 
     def submit(self, filename: str, content: bytes, request_id: str | None) -> str:
-        """Store the job and queue its message; returns the job id."""
+        """Store the job and queue its message; returns the job id. Raises QueueFull when
+        JOB_MAX_QUEUED jobs wait (Redis itself refuses writes when full: maxmemory)."""
+        if self.depth() >= self.max_queued:
+            raise QueueFull(f"{self.max_queued} jobs are waiting (JOB_MAX_QUEUED)")
         job_id = self.jobs.create(filename, content, request_id)
         try:
             self.enqueue(job_id, request_id)

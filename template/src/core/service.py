@@ -138,8 +138,9 @@ class RagService:
             raise DocumentTooLarge(
                 f"{filename} is {len(content)} bytes, the limit is {self.settings.max_upload_bytes}"
             )
+        text = load_text(filename, content, self.settings.max_text_chars)
         texts = split_text(
-            load_text(filename, content), self.settings.chunk_size, self.settings.chunk_overlap
+            text, self.settings.chunk_size, self.settings.chunk_overlap, self.settings.max_chunks
         )
         if not texts:
             raise EmptyDocument(f"{filename} contains no text")

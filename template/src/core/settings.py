@@ -62,6 +62,12 @@ class Settings(EnvSettings):
     max_upload_bytes: Annotated[int, Field(gt=0)] = 10 * 1024 * 1024
     chunk_size: Annotated[int, Field(ge=100, le=20_000)] = 800
     chunk_overlap: Annotated[int, Field(ge=0)] = 120
+    # Per document: the extracted text (a small PDF can hold far more) and its chunks.
+    max_text_chars: Annotated[int, Field(gt=0)] = 2_000_000
+    max_chunks: Annotated[int, Field(gt=0)] = 5_000
+    # GET /readyz fails when the disk of DATA_DIR (local stores, uploads) has less free space.
+    data_dir: Path = Path("data")
+    min_free_disk_bytes: Annotated[int, Field(ge=0)] = 100 * 1024 * 1024
 
     # Providers: switching one is a setting, not a re-render
     embedder: EmbedderName = EmbedderName.HASHING

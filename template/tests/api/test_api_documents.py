@@ -75,11 +75,12 @@ def test_unsupported_type_is_415_and_nothing_is_stored(client: TestClient) -> No
     assert listed(client) == []
 
 
-def test_empty_or_undecodable_documents_are_422(client: TestClient) -> None:
-    for name, content in [("empty.txt", b""), ("blank.md", b"  \n\n "), ("latin.txt", b"caf\xe9")]:
+def test_empty_or_undecodable_documents_are_refused(client: TestClient) -> None:
+    for name, content in [("empty.txt", b""), ("blank.md", b"  \n\n ")]:
         response = upload(client, name, content)
         assert response.status_code == 422, name
         assert response.json()["detail"]
+    assert upload(client, "latin.txt", b"caf\xe9").status_code == 415
     assert upload(client, "broken.pdf", b"%PDF-1.4 not really").status_code == 422
     assert listed(client) == []
 

@@ -74,3 +74,33 @@ def test_without_redis_readyz_is_503_and_jobs_are_refused(
     assert refused.status_code == 503
     assert refused.json()["detail"].startswith("the job queue is unavailable")
     assert client.get("/jobs/0123456789abcdef").status_code == 503
+
+
+def test_a_full_queue_refuses_jobs_with_429(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JOB_MAX_QUEUED", "2")
+    client = make_client()
+    for _ in range(2):
+        assert client.post("/jobs", files={"file": ("tides.md", TIDES)}).status_code == 202
+    refused = client.post("/jobs", files={"file": ("tides.md", TIDES)})
+    assert refused.status_code == 429
+    assert "JOB_MAX_QUEUED" in refused.json()["detail"]
+    assert int(refused.headers["Retry-After"]) > 0
+    assert len(queued_messages(client)) == 2
+
+
+def test_redis_at_its_memory_limit_refuses_jobs_with_503(client: TestClient) -> None:
+    """Redis runs with maxmemory and noeviction (docker-compose-redis.yml): it refuses writes."""
+    redis = client.app.state.jobs.broker.client
+    used = int(redis.info("memory")["used_memory"])
+    redis.config_set("maxmemory-policy", "noeviction")
+    redis.config_set("maxmemory", used + 64 * 1024)
+    try:
+        refused = client.post("/jobs", files={"file": ("big.md", b"tides " * 50_000)})
+    finally:
+        redis.config_set("maxmemory", 0)
+    assert refused.status_code == 503
+    assert "maxmemory" in refused.json()["detail"]
+    assert int(refused.headers["Retry-After"]) > 0
+    assert queued_messages(client) == []

@@ -41,7 +41,7 @@ def test_a_bad_document_fails_at_once(queue: JobQueue, run_worker: RunWorker) ->
         time.sleep(0.5)  # a retry, if any, would be queued by now
         assert queue.depth() == 0
     assert job.status == "failed"
-    assert job.error.startswith("EmptyDocument: latin.txt is not UTF-8 text")
+    assert job.error.startswith("NotText: latin.txt is not UTF-8 text")
     assert metrics.jobs.labels("failed")._value.get() == 1
 
 

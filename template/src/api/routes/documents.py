@@ -5,14 +5,19 @@ from typing import Annotated
 from fastapi import APIRouter, File, HTTPException, Query, Request, Response, UploadFile, status
 
 from api.deps import AppSettings, Service
-from api.schemas import MAX_PAGE_SIZE, DocumentPage
+from api.errors import error_responses
+from api.schemas import MAX_OFFSET, MAX_PAGE_SIZE, DocumentPage
 from api.uploads import read_upload
 from core.models import IngestResult
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(400, 413, 415, 422, 502, 503, 504),
+)
 def upload_document(
     request: Request,
     service: Service,
@@ -26,10 +31,10 @@ def upload_document(
     return result
 
 
-@router.get("")
+@router.get("", responses=error_responses(422, 503))
 def list_documents(
     service: Service,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
 ) -> DocumentPage:
     items, total = service.list_documents(offset, limit)
@@ -39,7 +44,7 @@ def list_documents(
 @router.delete(
     "/{document_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses={404: {"description": "No such document"}},
+    responses=error_responses(404, 503),
 )
 def delete_document(document_id: str, service: Service) -> Response:
     if not service.delete_document(document_id):

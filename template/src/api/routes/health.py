@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from api.schemas import Readiness
+from api.schemas import ErrorResponse, Readiness
 
 router = APIRouter(tags=["health"])
 
@@ -18,7 +18,12 @@ def healthz() -> dict[str, str]:
 @router.get(
     "/readyz",
     response_model=Readiness,
-    responses={503: {"description": "A dependency is unreachable; its name is in `detail`"}},
+    responses={
+        503: {
+            "model": ErrorResponse,
+            "description": "A dependency is unavailable (or the disk nearly full): see `detail`",
+        }
+    },
 )
 def readyz(request: Request) -> JSONResponse:
     """Every dependency answers; otherwise 503 naming the failing ones."""

@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
+from api.storage import service_of
 from core.bucket_inbox import BucketInbox, BucketInboxSettings
 from core.objects import Bucket
 
@@ -15,7 +16,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = BucketInboxSettings.read()
     inbox = BucketInbox(
         Bucket.from_environment(),
-        app.state.service.ingest,
+        lambda filename, content: service_of(app).ingest(filename, content),
         app.state.settings.max_upload_bytes,
         settings.s3_inbox_prefix,
     )

@@ -9,8 +9,9 @@ from pydantic import BaseModel
 from redis.exceptions import RedisError
 
 from api.deps import AppSettings
+from api.errors import error_responses
 from api.uploads import read_upload
-from core.jobs import JobQueue, JobStatus, load_queue_settings
+from core.jobs import JobQueue, JobStatus, QueueFull, load_queue_settings
 from core.logging import request_id
 
 
@@ -29,14 +30,27 @@ class JobCreated(BaseModel):
     job_id: str
 
 
+# Seconds a client is asked to wait when the queue is full or Redis cannot take the job.
+RETRY_AFTER_SECONDS = 30
+
+
 def get_queue(request: Request) -> JobQueue:
     return request.app.state.jobs
+
+
+def unavailable(error: RedisError) -> HTTPException:
+    """503: Redis is unreachable, or at its maxmemory (it then refuses writes: noeviction)."""
+    return HTTPException(
+        status.HTTP_503_SERVICE_UNAVAILABLE,
+        f"the job queue is unavailable: {error}",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 @router.post(
     "",
     status_code=status.HTTP_202_ACCEPTED,
-    responses={503: {"description": "The job queue (Redis) is unreachable"}},
+    responses=error_responses(400, 413, 415, 422, 429, 503),
 )
 def create_job(
     request: Request,
@@ -48,22 +62,27 @@ def create_job(
     filename, content = read_upload(file, settings.max_upload_bytes)
     try:
         job_id = get_queue(request).submit(filename, content, request_id.get())
-    except RedisError as error:
+    except QueueFull as error:
         raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE, f"the job queue is unavailable: {error}"
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            f"the job queue is full: {error}",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         ) from error
+    except RedisError as error:
+        raise unavailable(error) from error
     response.headers["Location"] = f"/jobs/{job_id}"
     return JobCreated(job_id=job_id)
 
 
-@router.get("/{job_id}", responses={404: {"description": "No such job (or it expired)"}})
+@router.get(
+    "/{job_id}",
+    responses=error_responses(404, 503),
+)
 def get_job(job_id: str, request: Request) -> JobStatus:
     try:
         job = get_queue(request).status(job_id)
     except RedisError as error:
-        raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE, f"the job queue is unavailable: {error}"
-        ) from error
+        raise unavailable(error) from error
     if job is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no job {job_id}")
     return job

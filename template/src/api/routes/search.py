@@ -5,13 +5,14 @@ from fastapi.responses import StreamingResponse
 
 from api import sse
 from api.deps import Service
+from api.errors import error_responses
 from api.schemas import AskRequest, SearchRequest, SearchResponse
 from core.models import Answer
 
 router = APIRouter(tags=["search"])
 
 
-@router.post("/search")
+@router.post("/search", responses=error_responses(400, 422, 502, 503, 504))
 def search(body: SearchRequest, service: Service) -> SearchResponse:
     """The chunks that best match the query, best first (by SEARCH_MODE: vector, keyword or
     hybrid; the score's meaning depends on it, higher is always better)."""
@@ -21,7 +22,10 @@ def search(body: SearchRequest, service: Service) -> SearchResponse:
 @router.post(
     "/ask",
     response_model=Answer,
-    responses={200: {"content": {sse.MEDIA_TYPE: {}}, "description": "JSON, or events"}},
+    responses={
+        200: {"content": {sse.MEDIA_TYPE: {}}, "description": "JSON, or events"},
+        **error_responses(400, 422, 502, 503, 504),
+    },
 )
 def ask(body: AskRequest, service: Service, request: Request) -> Answer | StreamingResponse:
     """An answer built from the closest chunks, with those chunks as citations.
