@@ -7,6 +7,8 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import PurePath
 
+import numpy as np
+
 from core.answerers import make_answerer
 from core.answerers.base import StreamedAnswer
 from core.catalog import make_catalog
@@ -19,6 +21,8 @@ from core.settings import Settings
 from core.stores import make_store
 
 logger = logging.getLogger(__name__)
+# Chunks embedded per call: bounds the memory of a large bulk load.
+EMBEDDING_BATCH = 64
 
 
 def document_id_for(filename: str) -> str:
@@ -53,7 +57,21 @@ class RagService:
         )
         if not texts:
             raise EmptyDocument(f"{filename} contains no text")
-        vectors = self.embedder.embed(texts)
+        return self.ingest_texts(filename, texts)
+
+    def ingest_texts(self, filename: str, texts: list[str]) -> IngestResult:
+        """Store already-chunked text as the document `filename` (embedded in batches),
+        replacing any document of the same name, with the guarantees of `ingest`."""
+        filename = PurePath(filename).name
+        texts = [text for text in texts if text.strip()]
+        if not texts:
+            raise EmptyDocument(f"{filename} contains no text")
+        vectors = np.concatenate(
+            [
+                self.embedder.embed(texts[start : start + EMBEDDING_BATCH])
+                for start in range(0, len(texts), EMBEDDING_BATCH)
+            ]
+        )
         document = DocumentInfo(
             document_id=document_id_for(filename),
             filename=filename,
