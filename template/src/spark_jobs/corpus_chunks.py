@@ -134,10 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     chunk_step = steps.add_parser("chunk", help="corpus folder -> chunks in Parquet")
     chunk_step.add_argument("--corpus", required=True)
     chunk_step.add_argument("--output", required=True)
-    chunk_step.add_argument("--chunk-size", type=int, default=int(os.environ.get("CHUNK_SIZE", 800)))
-    chunk_step.add_argument(
-        "--chunk-overlap", type=int, default=int(os.environ.get("CHUNK_OVERLAP", 120))
-    )
+    for option, variable, default in [("--chunk-size", "CHUNK_SIZE", 800),
+                                      ("--chunk-overlap", "CHUNK_OVERLAP", 120)]:  # fmt: skip
+        chunk_step.add_argument(option, type=int, default=int(os.environ.get(variable, default)))
     load_step = steps.add_parser("load", help="chunks in Parquet -> the API")
     load_step.add_argument("--chunks", required=True)
     load_step.add_argument("--api-url", default=os.environ.get("API_URL", "http://api:8000"))
