@@ -6,14 +6,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-pytest.importorskip("pyspark")
-if not shutil.which("java"):
-    pytest.skip("PySpark needs Java (Debian: openjdk-17-jre-headless)", allow_module_level=True)
-
 from pyspark.sql import SparkSession
 
 from spark_jobs import corpus_chunks
+
+if not shutil.which("java"):
+    pytest.skip(
+        "not applicable here: PySpark needs Java (Debian: openjdk-17-jre-headless)",
+        allow_module_level=True,
+    )
 
 
 @pytest.fixture(scope="module")
