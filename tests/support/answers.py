@@ -38,6 +38,8 @@ EVERY_SERVICE: list[Answers] = [
         "llm": "ollama",
         "object_store": "s3",
         "experiment_tracking": "mlflow",
+        "orchestrator": "airflow",
+        "batch_processing": "spark",
     },
 ]
 # What the Docker tier runs with: the offline stand-in images are Python 3.11.
