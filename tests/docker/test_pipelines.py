@@ -1,8 +1,8 @@
-"""Docker tier, the pipelines stack (issue 14): the MLOps stack (PostgreSQL, FAISS, the worker,
-the S3 server) with Airflow and Spark, with the stand-in images. The DAGs import cleanly; the
-ingestion DAG, triggered through Airflow's REST API, succeeds on an empty prefix doing nothing,
-then ingests the documents put under its prefix, a corrupt one failing alone; the Spark batch
-DAG runs the corpus job on the cluster and its chunks become searchable.
+"""Docker tier, the pipelines stack (issue 14): PostgreSQL, FAISS, the worker, the S3 server,
+Airflow and Spark, with the stand-in images. The DAGs import cleanly; the ingestion DAG,
+triggered through Airflow's REST API, succeeds on an empty prefix doing nothing, then ingests
+the documents put under its prefix, a corrupt one failing alone; the Spark batch DAG runs the
+corpus job on the cluster and its chunks become searchable.
 One stack for the whole module (CI time): the tests run in order and build on each other.
 """
 
@@ -23,7 +23,8 @@ from tests.support.stacks import Stack, docker_problem, wait_for
 
 pytestmark = pytest.mark.docker
 
-ANSWERS = {**DOCKER_BASE, **PIPELINES, "ui": "none"}
+# MLflow is not needed here (tests/docker/test_mlops.py runs it): less to start.
+ANSWERS = {**DOCKER_BASE, **PIPELINES, "ui": "none", "experiment_tracking": "none"}
 PREFIX = "pipeline-inbox/"
 CORRUPT = "broken.md"
 # Runs in the s3-init container (the project's image, boto3 and core.objects inside).
