@@ -1,4 +1,4 @@
-"""The application's API as the DAGs call it (PIPELINE_API_URL, API_KEY when set)."""
+"""The application's API as the DAGs call it (API_BASE_URL, API_KEY when set)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import httpx
 def client() -> httpx.Client:
     key = os.environ.get("API_KEY", "")
     return httpx.Client(
-        base_url=os.environ.get("PIPELINE_API_URL", "http://api:8000"),
+        base_url=os.environ.get("API_BASE_URL", "http://api:8000"),
         headers={"Authorization": f"Bearer {key}"} if key else {},
         timeout=300,
     )

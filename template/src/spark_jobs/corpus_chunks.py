@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         chunk_step.add_argument(option, type=int, default=int(os.environ.get(variable, default)))
     load_step = steps.add_parser("load", help="chunks in Parquet -> the API")
     load_step.add_argument("--chunks", required=True)
-    load_step.add_argument("--api-url", default=os.environ.get("API_URL", "http://api:8000"))
+    load_step.add_argument("--api-url", default=os.environ.get("API_BASE_URL", "http://api:8000"))
     args = parser.parse_args(argv)
 
     spark = SparkSession.builder.appName(f"corpus-chunks-{args.step}").getOrCreate()
