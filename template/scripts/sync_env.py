@@ -7,6 +7,7 @@ on later brings its variables to .env.example only; a fresh clone has no .env at
 
 from __future__ import annotations
 
+import base64
 import secrets
 import sys
 from pathlib import Path
@@ -14,6 +15,8 @@ from pathlib import Path
 # Variables named like this get a new random value instead of the example's (API keys and
 # tokens of outside services are copied from the example: you provide those).
 GENERATED_SECRET_WORDS = ("PASSWORD", "SECRET", "ACCESS_KEY")
+# A Fernet key (Airflow's) must be 32 random bytes in base64url.
+FERNET_KEY = "FERNET_KEY"
 
 
 def variables(text: str) -> dict[str, str]:
@@ -34,6 +37,8 @@ def missing_lines(example: str, env: str) -> list[str]:
         if key not in present:
             generated = any(word in key for word in GENERATED_SECRET_WORDS)
             fresh = secrets.token_urlsafe(24) if generated else value
+            if key.endswith(FERNET_KEY):
+                fresh = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
             lines.append(f"{key}={fresh}")
     return lines
 

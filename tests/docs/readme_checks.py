@@ -56,7 +56,8 @@ def component_readmes(project: Path, answers: dict[str, Any]) -> list[str]:
 
 def markers(project: Path, answers: dict[str, Any]) -> list[str]:
     """README.md mentions each option's words exactly when the option is chosen."""
-    text = (project / "README.md").read_text().lower()
+    # Spark's node is named spark-worker whether or not the project has the ingestion worker.
+    text = (project / "README.md").read_text().lower().replace("spark-worker", "spark-node")
     problems = []
     for option, (when, words) in MARKERS.items():
         chosen = when(registry.resolve(answers))

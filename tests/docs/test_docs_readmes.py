@@ -20,10 +20,11 @@ from tests.support.processes import run
 ANSWER_SETS: list[dict[str, Any]] = [
     {},
     {**LARGEST, "ci": "gitlab"},
-    {**MONGODB_QDRANT, "ci": "none"},
+    {**MONGODB_QDRANT, "ci": "none", "orchestrator": "airflow"},
     {"vector_store": "chroma", "worker": True, "reverse_proxy": "nginx", "ui": "none"},
     {"database": "postgresql", "vector_store": "faiss", "object_store": "s3",
-     "experiment_tracking": "mlflow", "ui": "none"},
+     "experiment_tracking": "mlflow", "ui": "none", "orchestrator": "airflow",
+     "batch_processing": "spark"},
     {"object_store": "s3", "worker": True},
 ]  # fmt: skip
 params = pytest.mark.parametrize("answers", ANSWER_SETS, ids=label)

@@ -108,7 +108,7 @@ def test_make_targets_in_docs_exist(rendered):
         (rendered(answers) / "Makefile").read_text()
         for answers in [
             {"database": "postgresql", "monitoring": True, "kubernetes": True},
-            {"database": "mongodb", "object_store": "s3"},
+            {"database": "mongodb", "object_store": "s3", "batch_processing": "spark"},
         ]
     ]
     targets = {

@@ -10,7 +10,13 @@ from collections.abc import Iterator
 from itertools import combinations
 from typing import Any
 
-from tests.support.answers import MLOPS_MONGODB, MLOPS_POSTGRES, Answers
+from tests.support.answers import (
+    AIRFLOW_OWN_DB,
+    MLOPS_MONGODB,
+    MLOPS_POSTGRES,
+    PIPELINES,
+    Answers,
+)
 from tests.support.registry import options
 
 # (option, value) -> what it needs: the only impossible pairs. copier.yml refuses them too.
@@ -92,6 +98,14 @@ TRICKY_TEXT: Answers = {
 
 
 SEED_STACKS: list[Answers] = [MLOPS_MONGODB, MLOPS_POSTGRES]  # the MLOps seeds, whole
+# Airflow and Spark (issue 14): Airflow on the project's PostgreSQL, on its own; Spark alone;
+# both with every deployment-side option (nginx, monitoring, Kubernetes, the bucket).
+PIPELINE_STACKS: list[Answers] = [
+    {"database": "postgresql", "orchestrator": "airflow"},
+    AIRFLOW_OWN_DB,
+    {"batch_processing": "spark"},
+    {**PIPELINES, "reverse_proxy": "nginx", "monitoring": True, "kubernetes": True},
+]
 
 # Team components (`components`, name -> kind): one of each kind alone, then three of each.
 TEAM: list[Answers] = [
@@ -113,10 +127,11 @@ TEAM: list[Answers] = [
 
 
 def answer_sets() -> list[Answers]:
-    """One-at-a-time sets, the pairwise cover, the seed stacks, tricky free text and team
-    components, without duplicates."""
+    """One-at-a-time sets, the pairwise cover, the seed and pipeline stacks, tricky free text
+    and team components, without duplicates."""
     seen, result = set(), []
-    for answers in [*one_at_a_time(), *pairwise(), *SEED_STACKS, TRICKY_TEXT, *TEAM]:
+    stacks = [*SEED_STACKS, *PIPELINE_STACKS]
+    for answers in [*one_at_a_time(), *pairwise(), *stacks, TRICKY_TEXT, *TEAM]:
         key = repr(sorted(answers.items()))
         if key not in seen:
             seen.add(key)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.support import registry
-from tests.support.answers import LARGEST, MLOPS_POSTGRES
+from tests.support.answers import LARGEST, PIPELINES
 
 # Every backend and component at least once; the first answer set of each vector store is
 # also the one the corpus test uses.
@@ -32,7 +32,8 @@ COMBINATIONS: list[dict[str, Any]] = [
         "worker": True,
         "components": {"etl": "job", "reports": "service", "thumbs": "consumer"},
     },
-    {**MLOPS_POSTGRES, "ui": "none"},  # S3 server, MLflow server, FAISS snapshots
+    # S3 server, MLflow server, FAISS snapshots; the Spark job in local mode (once: it is slow)
+    {**PIPELINES, "ui": "none"},
     {
         "vector_store": "faiss",
         "object_store": "s3",
@@ -67,12 +68,14 @@ class Installed:
 
 
 def extras(project: Path, answers: dict[str, Any]) -> list[str]:
-    """The dependency groups of the built components (registry), and dev. An image built
-    from a third-party one (mlflow) has no group."""
+    """The dependency groups of the built components (registry), of chosen components that
+    have one (spark: PySpark for its job's tests), and dev. An image built from a third-party
+    one (mlflow) has no group."""
     groups = tomllib.loads((project / "pyproject.toml").read_text())["project"]
     stack = registry.stack(answers)
     built = [stack[name]["build"] for name in registry.built(answers)]
-    return [group for group in [*built, "dev"] if group in groups["optional-dependencies"]]
+    wanted = dict.fromkeys([*built, *registry.chosen(answers), "dev"])
+    return [group for group in wanted if group in groups["optional-dependencies"]]
 
 
 def install(project: Path, venv: Path, answers: dict[str, Any]) -> Installed:

@@ -24,6 +24,11 @@ MLOPS_MONGODB: Answers = {
     "object_store": "s3", "experiment_tracking": "mlflow",
 }  # fmt: skip
 MLOPS_POSTGRES: Answers = {**MLOPS_MONGODB, "database": "postgresql", "vector_store": "faiss"}
+# The pipelines of issue 14 on the MLOps stack: Airflow (metadata in the project's PostgreSQL,
+# its inbox a bucket prefix) and Spark.
+PIPELINES: Answers = {**MLOPS_POSTGRES, "orchestrator": "airflow", "batch_processing": "spark"}
+# Airflow with its own PostgreSQL (airflow-db) and a folder inbox.
+AIRFLOW_OWN_DB: Answers = {"database": "mongodb", "orchestrator": "airflow"}
 # Together these choose every component and every backend that has a service.
 EVERY_SERVICE: list[Answers] = [
     LARGEST,
@@ -33,6 +38,8 @@ EVERY_SERVICE: list[Answers] = [
         "llm": "ollama",
         "object_store": "s3",
         "experiment_tracking": "mlflow",
+        "orchestrator": "airflow",
+        "batch_processing": "spark",
     },
 ]
 # What the Docker tier runs with: the offline stand-in images are Python 3.11.

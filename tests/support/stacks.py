@@ -26,8 +26,11 @@ OFFLINE_IMAGES = {
     "CHROMA_IMAGE": "offline/chroma:1.5.9",
     "S3_IMAGE": "offline/s3:seaweedfs",
     "MLFLOW_IMAGE": "offline/mlflow:3",
+    "AIRFLOW_IMAGE": "offline/airflow:3",
+    "SPARK_IMAGE": "offline/spark:4.0.1",
 }
-PORT_VARIABLES = ("API_PORT", "UI_PORT", "PROXY_PORT", "GRAFANA_PORT", "MLFLOW_PORT")
+PORT_VARIABLES = ("API_PORT", "UI_PORT", "PROXY_PORT", "GRAFANA_PORT", "MLFLOW_PORT",
+                  "AIRFLOW_PORT", "SPARK_UI_PORT")  # fmt: skip
 TEST_OVERRIDE = "docker-compose.e2e.yml"
 # Services whose images cannot run on this machine (no stand-in): never started here.
 NOT_RUNNABLE = {"grafana", "node-exporter", "db-exporter", "redis-exporter"}

@@ -21,6 +21,15 @@ COMPONENTS = {
         ["docker-compose-worker.yml", "docker-compose-redis.yml", "src/worker/__main__.py"],
     ),
     "ui": ("none", "streamlit", ["docker-compose-ui.yml", "src/ui/app.py", "docker/ui/Dockerfile"]),
+    "batch_processing": (
+        "none",
+        "spark",
+        [
+            "docker-compose-spark.yml",
+            "src/spark_jobs/corpus_chunks.py",
+            "data/corpus/beekeeping.md",
+        ],
+    ),
 }
 # the user's own work, which no answer change may touch
 USER_IGNORE_LINE = b"notebooks/scratch/\n"
@@ -50,7 +59,8 @@ def expected_with_user_work(
 
 
 def folder_of(component: str) -> str:
-    return "docker/monitoring" if component == "monitoring" else f"src/{component}"
+    folders = {"monitoring": "docker/monitoring", "batch_processing": "src/spark_jobs"}
+    return folders.get(component, f"src/{component}")
 
 
 @pytest.mark.parametrize("component", COMPONENTS)

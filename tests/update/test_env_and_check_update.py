@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import sys
 from pathlib import Path
 
@@ -55,6 +56,22 @@ def test_make_env_adds_the_secrets_of_a_component_turned_on_later(template_clone
 
     again = make(project, "env")
     assert again.returncode == 0 and (project / ".env").read_bytes() == synced
+
+
+def test_make_env_gives_airflow_turned_on_later_its_keys(template_clone, tmp_path):
+    tag = template_clone.release("v1.0.0")
+    project = generate(template_clone, tmp_path / "project", tag)
+    update(project, orchestrator="airflow")
+
+    added = make(project, "env")
+    assert added.returncode == 0, added.stderr
+    synced = env_variables((project / ".env").read_bytes())
+    for name in ("AIRFLOW_ADMIN_PASSWORD", "AIRFLOW_JWT_SECRET", "AIRFLOW_DB_PASSWORD"):
+        assert len(synced[name]) >= 24, name
+    # Airflow refuses any other Fernet key than 32 bytes in base64url.
+    assert len(base64.urlsafe_b64decode(synced["AIRFLOW_FERNET_KEY"])) == 32
+    checked = run(project, BIN / "docker-compose", "config", "-q")
+    assert checked.returncode == 0, checked.stderr
 
 
 def test_make_env_creates_env_for_a_fresh_clone(template_clone, tmp_path):

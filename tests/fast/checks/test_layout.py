@@ -43,6 +43,11 @@ MARKERS: dict[tuple[str, Any], list[str]] = {
     ("experiment_tracking", "mlflow"): ["mlflow"],
     **{("python_version", v): [f"python:{v}-slim"] for v in registry.options()["python_version"]},
 }
+# Markers another chosen component legitimately uses: Airflow runs its own PostgreSQL
+# (airflow-db) when the project has none.
+LENT: dict[tuple[str, Any], tuple[str, Any]] = {
+    ("database", "postgresql"): ("orchestrator", "airflow"),
+}
 
 
 def check_top_level_layout(project: Path, answers: Answers) -> list[str]:
@@ -76,6 +81,14 @@ def _occurs(marker: str, haystack: str) -> bool:
     return marker.lower() in haystack.lower() if marker.islower() else marker in haystack
 
 
+def _lent(answers: Answers, choice: tuple[str, Any]) -> bool:
+    """The choice is not made, but another component uses its markers."""
+    if choice not in LENT or answers[choice[0]] == choice[1]:
+        return False
+    borrower, borrowed_when = LENT[choice]
+    return answers.get(borrower) == borrowed_when
+
+
 def _expected(answers: Answers) -> list[tuple[str, bool, list[str], list[str], list[str]]]:
     """(what, chosen, paths it owns, paths it must have, strings only it uses): components and
     owned paths from the registry, strings from MARKERS."""
@@ -88,6 +101,7 @@ def _expected(answers: Answers) -> list[tuple[str, bool, list[str], list[str], l
     found += [
         (f"{question}={value}", answers[question] == value, [], [], strings)
         for (question, value), strings in MARKERS.items()
+        if not _lent(answers, (question, value))
     ]
     return found
 
