@@ -22,7 +22,8 @@ def with_digests(env: str, digests: list[str]) -> str:
     for number, line in enumerate(lines):
         name, _, value = line.partition("=")
         if name.strip() == "API_KEY_HASHES":
-            lines[number] = "API_KEY_HASHES=" + ",".join([*filter(None, value.split(",")), *digests])
+            known = [digest for digest in value.split(",") if digest]
+            lines[number] = "API_KEY_HASHES=" + ",".join([*known, *digests])
             return "\n".join(lines) + "\n"
     return "\n".join([*lines, "API_KEY_HASHES=" + ",".join(digests)]) + "\n"
 

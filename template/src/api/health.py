@@ -31,4 +31,3 @@ def readyz(request: Request) -> JSONResponse:
             {"detail": detail, "checks": checks}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE
         )
     return JSONResponse(Readiness(status="ready", checks=checks).model_dump())
-
