@@ -10,12 +10,14 @@ application (routing, validation, JSON) in this process, without a network.
 
 import argparse
 import random
+import secrets
 import statistics
 import time
 
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from api.security import ApiKeys, SecuritySettings, hash_key
 from core.service import RagService
 from core.settings import load_settings
 
@@ -61,8 +63,13 @@ def main() -> None:
     ingest_seconds = time.perf_counter() - started
 
     app = create_app(settings)
-    app.state.settings, app.state.service = settings, service  # what the lifespan would set
-    client = TestClient(app)
+    # What the lifespan would set; the key is checked as for any client.
+    key = secrets.token_urlsafe(32)
+    app.state.settings, app.state.service = settings, service
+    app.state.security = SecuritySettings(allowed_hosts="localhost")
+    app.state.api_keys = ApiKeys([hash_key(key)])
+    headers = {"Authorization": f"Bearer {key}"}
+    client = TestClient(app, base_url="http://localhost", headers=headers)
     latencies = []
     for _ in range(args.queries):
         query = " ".join(rng.choices(words, k=6))

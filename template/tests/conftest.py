@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from api.security import hash_key
 from core.service import RagService
 from core.settings import Settings
 from tests.backends import EMBEDDING_DIM, NAMES
@@ -16,6 +17,14 @@ pytest_plugins = [f"tests.backends.{name}" for name in NAMES]
 def _away_from_the_env_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests run in their own folder: the project's .env is not read, the environment is."""
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def api_key(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The key test clients send: the API under test accepts it, and no other."""
+    key = "test-api-key"
+    monkeypatch.setenv("API_KEY_HASHES", hash_key(key))
+    return key
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 that every application metric has samples. Prints one JSON line: what each call returned."""
 
 import json
+import os
 import sys
 import time
 import urllib.error
@@ -15,6 +16,7 @@ TEXT = "Prometheus scrapes metrics. Grafana draws them. Alerts wake someone up a
 
 def call(method, path, body=None, content_type="application/json"):
     request = urllib.request.Request(API + path, data=body, method=method)
+    request.add_header("Authorization", f"Bearer {os.environ['API_KEY']}")
     if body is not None:
         request.add_header("Content-Type", content_type)
     try:

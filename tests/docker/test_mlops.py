@@ -54,7 +54,8 @@ def stack(rendered, tmp_path_factory) -> Iterator[Stack]:
 
 @pytest.fixture(scope="module")
 def api(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.url("API_PORT"), timeout=30) as client:
+    headers = stack.api_headers()
+    with httpx.Client(base_url=stack.url("API_PORT"), headers=headers, timeout=30) as client:
         yield client
 
 

@@ -25,6 +25,7 @@ import yaml
 
 from tests.support.answers import LARGEST
 from tests.support.rendering import render
+from tests.support.stacks import dotenv
 
 pytestmark = pytest.mark.docker
 
@@ -88,7 +89,8 @@ class Stack:
 
     def traffic(self) -> dict:
         script = (HERE / "monitoring_traffic.py").read_text()
-        cmd = [*self.compose, "exec", "-T", "api", "python", "-", "--jobs"]
+        key = f"API_KEY={dotenv(self.project)['API_KEY']}"
+        cmd = [*self.compose, "exec", "-T", "-e", key, "api", "python", "-", "--jobs"]
         result = subprocess.run(
             cmd,
             cwd=self.project,
@@ -229,19 +231,16 @@ def test_make_status_and_ingest(stack, tmp_path):
     assert answer["filename"] == "through-make.txt" and answer["chunks"] >= 1
 
 
-def dotenv(project: Path) -> dict[str, str]:
-    lines = (project / ".env").read_text().splitlines()
-    return dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
-
-
 def test_backup_wipe_restore_brings_the_data_back(stack):
     def documents() -> list[str]:
         script = (
-            "import json, urllib.request as u; "
-            "print(json.dumps([d['filename'] for d in json.load("
-            "u.urlopen('http://127.0.0.1:8000/documents?limit=100'))['items']]))"
+            "import json, os, urllib.request as u; "
+            "r = u.Request('http://127.0.0.1:8000/documents?limit=100', "
+            "headers={'Authorization': 'Bearer ' + os.environ['API_KEY']}); "
+            "print(json.dumps([d['filename'] for d in json.load(u.urlopen(r))['items']]))"
         )
-        return json.loads(stack.run("exec", "-T", "api", "python", "-c", script, timeout=60))
+        key = f"API_KEY={dotenv(stack.project)['API_KEY']}"
+        return json.loads(stack.run("exec", "-T", "-e", key, "api", "python", "-c", script, timeout=60))
 
     before = documents()
     assert "monitoring.txt" in before, before

@@ -73,7 +73,7 @@ class Client:
         proxy = stack.answers.get("reverse_proxy") == "nginx"
         self.api = stack.url("PROXY_PORT", "/api") if proxy else stack.url("API_PORT")
         self.ui = stack.url("PROXY_PORT", "/") if proxy else stack.url("UI_PORT", "/")
-        self.http = httpx.Client(base_url=self.api, timeout=30)
+        self.http = httpx.Client(base_url=self.api, headers=stack.api_headers(), timeout=30)
 
     def upload(self, path: str, name: str) -> httpx.Response:
         return self.http.post(path, files={"file": (name, (CORPUS / name).read_bytes())})

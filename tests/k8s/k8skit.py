@@ -261,9 +261,11 @@ def check_security(rendering: Rendering) -> list[str]:
 
 
 def api_get_routes(project: Path) -> set[str]:
-    """GET paths the API serves, read from the route decorators of src/api/routes/."""
+    """GET paths the API serves, read from the route decorators of src/api/routes/ and of the
+    probes' module, src/api/health.py."""
     paths = set()
-    for module in (project / "src/api/routes").glob("*.py"):
+    modules = [*(project / "src/api/routes").glob("*.py"), project / "src/api/health.py"]
+    for module in modules:
         tree = ast.parse(module.read_text())
         prefix = ""
         for node in ast.walk(tree):

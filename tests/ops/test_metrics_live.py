@@ -23,7 +23,10 @@ import json
 from fastapi.testclient import TestClient
 from api.main import create_app
 
-with TestClient(create_app()) as client:
+# The project's .env (the working directory) has the key; the API its digest.
+key = next(line.split("=", 1)[1] for line in open(".env") if line.startswith("API_KEY="))
+headers = {"Authorization": f"Bearer {key}"}
+with TestClient(create_app(), base_url="http://localhost", headers=headers) as client:
     upload = ("notes.txt", b"Prometheus scrapes, Grafana draws. " * 40, "text/plain")
     assert client.post("/documents", files={"file": upload}).status_code == 201
     assert client.post("/search", json={"query": "who draws"}).status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,12 @@ def monitoring_dir(rendered, variant: str) -> Path:
 
 
 @VARIANTS
-def test_promtool_check_config(rendered, promtool, variant):
-    """The configuration and the rule file it names are valid (promtool follows rule_files)."""
-    folder = monitoring_dir(rendered, variant)
+def test_promtool_check_config(rendered, promtool, variant, tmp_path):
+    """The configuration and the rule file it names are valid (promtool follows rule_files and
+    wants the API key file Compose mounts next to it)."""
+    folder = tmp_path / "monitoring"
+    shutil.copytree(monitoring_dir(rendered, variant), folder)
+    (folder / "prometheus_api_key").write_text("a-key\n")
     result = run([promtool, "check", "config", "prometheus.yml"], cwd=folder)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "SUCCESS" in result.stdout + result.stderr

@@ -90,6 +90,10 @@ class Stack:
         overrides = {"services": {name: {"build": {"network": "host"}} for name in built}}
         (self.project / TEST_OVERRIDE).write_text(yaml.safe_dump(overrides))
 
+    def api_headers(self) -> dict[str, str]:
+        """The developer's key (API_KEY of the rendered .env), as the API wants it."""
+        return {"Authorization": f"Bearer {dotenv(self.project)['API_KEY']}"}
+
     def run(self, *args: str, timeout: float = 300, check: bool = True, override: bool = True):
         command = self.compose if override else self.base
         result = subprocess.run(
@@ -173,3 +177,9 @@ def docker_problem() -> str | None:
     if missing and not os.environ.get(REAL_IMAGES):
         return f"stand-in images missing (run ../shared/offline-images/build.sh): {missing}"
     return None
+
+
+def dotenv(project: Path) -> dict[str, str]:
+    """The KEY=value lines of the project's .env (the last one of a key wins, as in Compose)."""
+    lines = (project / ".env").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.stacks import free_port
+from tests.support.stacks import dotenv, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -37,6 +37,8 @@ The tides follow the moon. Spring tides, the highest of the month, come at new a
 Neap tides are the weakest. Harbour masters publish tide tables a year ahead.
 """
 BREAD = b"Sourdough bread needs a starter of flour and water. Bake it at 230 degrees."
+# A file name that, read as Markdown, would make the browser fetch an image and show a link.
+HOSTILE = "![x](http:attacker.test) [Sign in](http:attacker.test).txt"
 ANSWERS = {"ui": "streamlit", "worker": False, "ci": "none", "project_name": "Tide Desk"}
 
 
@@ -122,9 +124,11 @@ def browser_page() -> Iterator:
 
 
 def test_upload_ask_and_see_the_source_then_the_api_down_message(
-    start, browser_page, tmp_path: Path
+    start, project, browser_page, tmp_path: Path
 ) -> None:
     from playwright.sync_api import expect
+
+    key = dotenv(project[0])["API_KEY"]  # the API reads the project's .env, the UI gets this
 
     api_port, ui_port = free_port(), free_port()
     api_url = f"http://127.0.0.1:{api_port}"
@@ -152,22 +156,30 @@ def test_upload_ask_and_see_the_source_then_the_api_down_message(
         "--browser.gatherUsageStats",
         "false",
         API_URL=api_url,
+        API_KEY=key,
     )
     wait_until_up(f"{api_url}/healthz", api, tmp_path / "api.log")
     wait_until_up(f"http://127.0.0.1:{ui_port}/_stcore/health", ui, tmp_path / "ui.log")
-    httpx.post(f"{api_url}/documents", files={"file": ("bread.txt", BREAD)}).raise_for_status()
+    assert httpx.get(f"{api_url}/documents").status_code == 401
+    headers = {"Authorization": f"Bearer {key}"}
+    for name in ("bread.txt", HOSTILE):
+        files = {"file": (name, BREAD)}
+        httpx.post(f"{api_url}/documents", files=files, headers=headers).raise_for_status()
 
     page = browser_page
     page.goto(f"http://127.0.0.1:{ui_port}/")
     expect(page.get_by_role("heading", name="Tide Desk")).to_be_visible(timeout=60_000)
-    expect(page.get_by_text("1 documents")).to_be_visible()
+    expect(page.get_by_text("2 documents")).to_be_visible()
+    # Untrusted text is shown as text: the name literally, no image fetched, no link.
+    expect(page.get_by_text(HOSTILE, exact=False)).to_be_visible()
+    expect(page.locator("img[src*='attacker'], a[href*='attacker']")).to_have_count(0)
 
     page.locator("input[type=file]").set_input_files(
         files=[{"name": "tides.md", "mimeType": "text/markdown", "buffer": TIDES}]
     )
     page.get_by_role("button", name="Ingest").click()
     expect(page.get_by_text("Ingested tides.md: 1 chunks")).to_be_visible(timeout=30_000)
-    expect(page.get_by_text("2 documents")).to_be_visible()
+    expect(page.get_by_text("3 documents")).to_be_visible()
 
     question = page.get_by_label("Question")
     question.fill("When are spring tides the highest?")

@@ -48,7 +48,12 @@ def test_make_env_adds_the_secrets_of_a_component_turned_on_later(template_clone
     assert added.returncode == 0, added.stderr
     assert "GRAFANA_ADMIN_PASSWORD" in added.stdout
     synced = (project / ".env").read_bytes()
-    assert synced.startswith(env), "existing lines of .env must stay byte-identical"
+    # Existing lines stay byte-identical, but API_KEY_HASHES gains Prometheus' key's digest.
+    old_lines, new_lines = env.splitlines(), synced.splitlines()
+    for old, new in zip(old_lines, new_lines, strict=False):
+        grown = old.startswith(b"API_KEY_HASHES=") and new.startswith(old + b",")
+        assert new == old or grown, f"{old!r} became {new!r}"
+    assert b"PROMETHEUS_API_KEY=" in synced
     password = env_variables(synced)["GRAFANA_ADMIN_PASSWORD"]
     assert len(password) >= 24 and password not in (project / ".env.example").read_text()
     checked = run(project, *compose)

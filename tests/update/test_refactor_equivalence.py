@@ -31,8 +31,12 @@ REPO = Path(__file__).resolve().parents[2]
 BEFORE = "1718a7a"  # main before issue 10
 COMPOSE = Path(sys.executable).with_name("docker-compose")
 MONITORING = ("--profile", "monitoring")
-# In every project since, not part of the refactor: issue 13's evaluation job (profile jobs).
+# In every project since, not part of the refactor: issue 13's evaluation job (profile jobs);
+# issue 16's API keys and trusted hosts (variables, the UI's key, Prometheus' key as a Compose
+# secret, the worker's metrics address): ignored as variables and as Compose keys.
 ADDED_SINCE = {"EVAL_TOP_K"}
+SECURITY = {"API_KEY", "UI_API_KEY", "PROMETHEUS_API_KEY", "API_KEY_HASHES", "API_AUTH",
+            "ALLOWED_HOSTS", "WORKER_METRICS_HOST", "secrets"}  # fmt: skip
 # Lists whose order means something; every other list is compared as a set.
 ORDERED = {"command", "entrypoint", "test"}
 OLD_QUESTIONS = yaml.safe_load(
@@ -97,7 +101,11 @@ def resolved(project: Path, *args: str) -> dict[str, Any]:
 
 def normalised(value: Any, key: str = "") -> Any:
     if isinstance(value, dict):
-        return {k: normalised(v, k) for k, v in value.items() if not k.startswith("x-")}
+        return {
+            k: normalised(v, k)
+            for k, v in value.items()
+            if not k.startswith("x-") and k not in SECURITY
+        }
     if isinstance(value, list):
         items = [normalised(v) for v in value]
         return items if key in ORDERED else sorted(items, key=json.dumps)
@@ -125,12 +133,15 @@ def differences(before: Path, after: Path, monitoring: bool) -> list[str]:
         variables((before / ".env").read_bytes()),
         variables((after / ".env").read_bytes()),
     )
-    if sorted(old_env) != sorted(new_env):
+    if sorted(old_env) != sorted(set(new_env) - SECURITY):
         problems.append(f".env variables: {sorted(old_env)} != {sorted(new_env)}")
     added = variables((after / ".env.example").read_bytes())
     diff(variables((before / ".env.example").read_bytes()),
-         {k: v for k, v in added.items() if k not in ADDED_SINCE}, ".env.example", problems)  # fmt: skip
-    shutil.copyfile(before / ".env", after / ".env")
+         {k: v for k, v in added.items() if k not in ADDED_SINCE | SECURITY}, ".env.example",
+         problems)  # fmt: skip
+    keys = [line for line in (after / ".env").read_text().splitlines()
+            if line.partition("=")[0] in SECURITY]  # fmt: skip
+    (after / ".env").write_text((before / ".env").read_text() + "\n".join(keys) + "\n")
     for name, args in views(before, monitoring).items():
         if not (after / args[-1]).is_file():
             problems.append(f"{args[-1]} is missing")

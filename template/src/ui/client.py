@@ -35,9 +35,10 @@ def explain(response: httpx.Response) -> str:
 
 
 class ApiClient:
-    def __init__(self, base_url: str, timeout: float = 60.0) -> None:
+    def __init__(self, base_url: str, timeout: float = 60.0, api_key: str = "") -> None:
         self.base_url = base_url.rstrip("/")
-        self.http = httpx.Client(base_url=self.base_url, timeout=timeout)
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.http = httpx.Client(base_url=self.base_url, timeout=timeout, headers=headers)
 
     def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
@@ -90,9 +91,11 @@ class ApiClient:
             ) from error
 
 
-def api_address() -> tuple[str, float]:
-    """API_URL (default http://127.0.0.1:8000) and API_TIMEOUT_SECONDS (default 60)."""
+def api_address() -> tuple[str, float, str]:
+    """API_URL (default http://127.0.0.1:8000), API_TIMEOUT_SECONDS (default 60) and the UI's
+    key, API_KEY."""
     return (
         os.environ.get("API_URL", "http://127.0.0.1:8000"),
         float(os.environ.get("API_TIMEOUT_SECONDS", "60")),
+        os.environ.get("API_KEY", ""),
     )

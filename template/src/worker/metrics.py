@@ -1,4 +1,5 @@
-"""Prometheus metrics of the worker, served on WORKER_METRICS_PORT (8001) at /metrics."""
+"""Prometheus metrics of the worker, served on WORKER_METRICS_HOST:WORKER_METRICS_PORT
+(127.0.0.1:8001) at /metrics."""
 
 from collections.abc import Callable
 
@@ -36,5 +37,5 @@ class WorkerMetrics:
         """Read the queue depth at each scrape."""
         self.queue_depth.set_function(depth)
 
-    def serve(self, port: int) -> None:
-        start_http_server(port, registry=self.registry)
+    def serve(self, host: str, port: int) -> None:
+        start_http_server(port, addr=host, registry=self.registry)

@@ -13,6 +13,8 @@ class WorkerSettings(EnvSettings):
 
     worker_threads: Annotated[int, Field(ge=1, le=64)] = 1
     worker_metrics_port: Annotated[int, Field(ge=1, le=65535)] = 8001
+    # The metrics' address: this machine only, unless told (0.0.0.0 in the container).
+    worker_metrics_host: str = "127.0.0.1"
     # Time given to the job in progress to finish on SIGTERM; unfinished, it is requeued.
     worker_shutdown_seconds: Annotated[float, Field(ge=0)] = 20.0
     # Files dropped in this folder are ingested (unset: no folder is watched).

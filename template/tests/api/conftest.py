@@ -13,13 +13,17 @@ MakeClient = Callable[..., TestClient]
 
 
 @pytest.fixture
-def make_client(settings: Settings) -> Iterator[MakeClient]:
-    """make_client(**setting_overrides): a started application and a client talking to it."""
+def make_client(settings: Settings, api_key: str) -> Iterator[MakeClient]:
+    """make_client(**setting_overrides): a started application and a client talking to it,
+    under an allowed host name, with the key (make_client(key=None): without)."""
     stack: list[TestClient] = []
 
-    def make(**overrides: object) -> TestClient:
+    def make(key: str | None = api_key, **overrides: object) -> TestClient:
         app = create_app(settings.model_copy(update=overrides))
-        client = TestClient(app, raise_server_exceptions=False)
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        client = TestClient(
+            app, base_url="http://localhost", headers=headers, raise_server_exceptions=False
+        )
         stack.append(client.__enter__())
         return client
 

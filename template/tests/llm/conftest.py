@@ -89,10 +89,13 @@ def llm_env(llm_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 
 
 @pytest.fixture
-def api(settings: Settings, llm_env: dict[str, str]) -> Iterator[TestClient]:
+def api(settings: Settings, llm_env: dict[str, str], api_key: str) -> Iterator[TestClient]:
     """The application answering with ANSWERER=llm, on the real model server."""
     app = create_app(settings.model_copy(update={"answerer": "llm"}))
-    with TestClient(app, raise_server_exceptions=False) as client:
+    headers = {"Authorization": f"Bearer {api_key}"}
+    with TestClient(
+        app, base_url="http://localhost", headers=headers, raise_server_exceptions=False
+    ) as client:
         yield client
 
 

@@ -61,7 +61,9 @@ def test_ask_streams_the_answer_as_events(api: TestClient) -> None:
 def test_model_server_down_is_a_clear_503(api: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     down = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
     monkeypatch.setenv("LLM_URL", down)
-    with TestClient(api.app, raise_server_exceptions=False) as client:
+    with TestClient(
+        api.app, base_url=str(api.base_url), headers=api.headers, raise_server_exceptions=False
+    ) as client:
         client.post("/documents", files={"file": ("tides.md", DOCUMENTS["tides.md"])})
         for headers in ({}, {"Accept": "text/event-stream"}):
             response = client.post("/ask", json={"question": "tides?"}, headers=headers)

@@ -7,8 +7,8 @@ from ui.client import ApiClient, ApiError, ApiUnavailable
 TIDES = b"# Tides\n\nSpring tides, the highest of the month, come at new and full moon.\n"
 
 
-def test_upload_list_search_ask_delete(api_url: str) -> None:
-    client = ApiClient(api_url)
+def test_upload_list_search_ask_delete(api_url: str, api_key: str) -> None:
+    client = ApiClient(api_url, api_key=api_key)
     client.health()
     result = client.upload("tides.md", TIDES)
     assert result["filename"] == "tides.md"
@@ -23,8 +23,14 @@ def test_upload_list_search_ask_delete(api_url: str) -> None:
     assert client.documents()["total"] == 0
 
 
-def test_refusals_carry_the_api_explanation(api_url: str) -> None:
-    client = ApiClient(api_url)
+def test_without_the_key_the_api_refuses(api_url: str) -> None:
+    with pytest.raises(ApiError) as refused:
+        ApiClient(api_url, api_key="a-wrong-key").documents()
+    assert refused.value.status_code == 401
+
+
+def test_refusals_carry_the_api_explanation(api_url: str, api_key: str) -> None:
+    client = ApiClient(api_url, api_key=api_key)
     with pytest.raises(ApiError) as refused:
         client.upload("tool.exe", b"MZ")
     assert refused.value.status_code == 415

@@ -3,7 +3,11 @@ other file, and different in every generated project."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import shutil
+import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -74,3 +78,50 @@ def test_two_projects_never_share_a_secret(rendered, render_project):
     assert secrets, "no generated secret found in .env"
     shared = [name for name in secrets if first[name] == second.get(name)]
     assert not shared, f"same value in two generated projects: {shared}"
+
+
+def test_the_api_knows_only_the_digests_of_the_keys_in_env(rendered):
+    """API_KEY_HASHES lists the SHA-256 of each key of .env (the developer's, the UI's and
+    Prometheus'): the API accepts them and stores none."""
+    values = env_values(rendered(LARGEST) / ".env")
+    keys = {name: value for name, value in values.items() if name.endswith("API_KEY")}
+    assert set(keys) == {"API_KEY", "UI_API_KEY", "PROMETHEUS_API_KEY"}
+    digests = values["API_KEY_HASHES"].split(",")
+    assert digests == [hashlib.sha256(key.encode()).hexdigest() for key in keys.values()]
+
+
+def test_make_leaves_env_readable_by_its_owner_only(rendered, tmp_path):
+    """Copier writes .env 0644 (it keeps no mode without --trust tasks); any make fixes it."""
+    project = rendered(LARGEST)
+    for name in (".env", "Makefile"):
+        shutil.copy(project / name, tmp_path / name)
+    assert (tmp_path / ".env").stat().st_mode & 0o077, "Copier now keeps the mode: simplify"
+    subprocess.run(["make", "-s", "help"], cwd=tmp_path, check=True, capture_output=True)
+    assert stat.S_IMODE((tmp_path / ".env").stat().st_mode) == 0o600
+
+
+def test_make_api_key_prints_a_key_and_stores_its_digest(rendered, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(rendered(LARGEST), project)
+    before = env_values(project / ".env")["API_KEY_HASHES"]
+    made = subprocess.run(
+        ["make", "-s", "api-key"], cwd=project, check=True, capture_output=True, text=True
+    )
+    key = made.stdout.split()[-1]
+    assert len(key) >= 40
+    env = (project / ".env").read_text()
+    assert key not in env
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    assert env_values(project / ".env")["API_KEY_HASHES"] == f"{before},{digest}"
+
+
+def test_make_env_on_a_fresh_clone_makes_keys_the_api_accepts(rendered, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(rendered(LARGEST), project)
+    (project / ".env").unlink()
+    subprocess.run(["make", "-s", "env"], cwd=project, check=True, capture_output=True)
+    values = env_values(project / ".env")
+    digests = values["API_KEY_HASHES"].split(",")
+    for name in ("API_KEY", "UI_API_KEY", "PROMETHEUS_API_KEY"):
+        assert hashlib.sha256(values[name].encode()).hexdigest() in digests, name
+    assert stat.S_IMODE((project / ".env").stat().st_mode) == 0o600

@@ -1,8 +1,7 @@
-"""Liveness, readiness and Prometheus metrics."""
+"""Liveness and readiness: open to every caller (probes send no key), with no data."""
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.schemas import ErrorResponse, Readiness
 
@@ -37,9 +36,3 @@ def readyz(request: Request) -> JSONResponse:
             {"detail": detail, "checks": checks}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE
         )
     return JSONResponse(Readiness(status="ready", checks=checks).model_dump())
-
-
-@router.get("/metrics", include_in_schema=False)
-def metrics(request: Request) -> Response:
-    registry = request.app.state.metrics.registry
-    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
