@@ -27,3 +27,8 @@ class ProviderUnavailable(ProviderError):
 
 class ProviderTimeout(ProviderError):
     """A provider did not finish in the time allowed."""
+
+
+class StorageUnavailable(Exception):
+    """The vector store or the metadata database cannot be reached (down, unreachable): the
+    request may succeed later (the API answers 503)."""

@@ -3,7 +3,6 @@
 import hashlib
 import logging
 import re
-import uuid
 from datetime import UTC, datetime
 from pathlib import PurePath
 
@@ -17,6 +16,7 @@ from core.loaders import load_text
 from core.models import Answer, DocumentInfo, Hit, IngestResult
 from core.settings import Settings
 from core.stores import make_store
+from core.stores.base import EmbeddingRecord
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class RagService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.embedder = make_embedder(settings)
-        self.store = make_store(self.embedder.dim)
+        self.store = make_store(EmbeddingRecord(self.embedder.model, self.embedder.dim))
         self.catalog = make_catalog(self.store)
         self.answerer = make_answerer(settings)
 
@@ -60,22 +60,10 @@ class RagService:
             chunks=len(texts),
             ingested_at=datetime.now(UTC),
         )
-        version = uuid.uuid4().hex
-        try:
-            self.store.add(document, version, texts, vectors)
+        if self.store.replace(document, texts, vectors):
             self.catalog.put(document)
-        except BaseException:
-            self._undo(document.document_id, version)
-            raise
-        self.store.delete(document.document_id, keep_version=version)
         logger.info("ingested %s as %s (%d chunks)", filename, document.document_id, len(texts))
         return IngestResult(document_id=document.document_id, filename=filename, chunks=len(texts))
-
-    def _undo(self, document_id: str, version: str) -> None:
-        try:
-            self.store.delete_version(document_id, version)
-        except Exception:
-            logger.exception("could not remove the partial version %s of %s", version, document_id)
 
     def search(self, query: str, top_k: int) -> list[Hit]:
         if not query.strip():
