@@ -49,6 +49,20 @@ def test_catalog_put_replaces_and_pages(service: RagService) -> None:
     assert catalog.remove("b") is False
 
 
+def test_catalog_keeps_the_latest_version(service: RagService) -> None:
+    service.catalog.put(DOCUMENT)
+    older = DOCUMENT.model_copy(
+        update={"chunks": 9, "ingested_at": datetime(2024, 1, 1, tzinfo=UTC)}
+    )
+    service.catalog.put(older)
+    assert service.catalog.documents(0, 10) == ([DOCUMENT], 1)
+    later = DOCUMENT.model_copy(
+        update={"chunks": 4, "ingested_at": datetime(2025, 1, 1, tzinfo=UTC)}
+    )
+    service.catalog.put(later)
+    assert service.catalog.documents(0, 10) == ([later], 1)
+
+
 def test_mongodb_url_is_validated(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MONGODB_URL", "mysql://db")
     with pytest.raises(SettingsError, match="MONGODB_URL: String should match pattern"):
