@@ -10,8 +10,8 @@ commit), then removes the old version's chunks. A crash leaves at most an incomp
 superseded version: the store removes them when it opens (a scan of every chunk's metadata).
 
 Keyword search: Chroma's full-text filter (a case-insensitive `$regex` on the chunk text) finds
-the chunks holding any of the query's words, at most CANDIDATES of them; they are ranked here
-with BM25-like weights computed over those chunks.
+the chunks holding any of the query's words (whole, or with a plural s), at most CANDIDATES of
+them; they are ranked here with BM25-like weights computed over those chunks.
 """
 
 import math
@@ -236,14 +236,14 @@ class ChromaStore(VectorStore):
         words = sorted(set(content_words(query)))
         if not words:
             return []  # only stop words: nothing to look for
-        pattern = "(?i)" + "|".join(re.escape(word) for word in words)
+        patterns = [rf"\b{re.escape(word)}s?\b" for word in words]  # whole words, or plurals
         found = self._collection.get(
-            where_document={"$regex": pattern},
+            where_document={"$regex": "(?i)" + "|".join(patterns)},
             limit=CANDIDATES,
             include=["documents", "metadatas"],
         )
         texts = [text.lower() for text in found["documents"] or []]
-        counts = [[text.count(word) for word in words] for text in texts]
+        counts = [[len(re.findall(pattern, text)) for pattern in patterns] for text in texts]
         matching = [sum(1 for row in counts if row[i]) for i in range(len(words))]
         weights = [math.log(1 + (len(texts) - n + 0.5) / (n + 0.5)) for n in matching]
         scores = [
@@ -267,7 +267,8 @@ class ChromaStore(VectorStore):
 
     @_reachable
     def recorded_embedding(self) -> EmbeddingRecord | None:
-        metadata = self._client.get_collection(self._collection_name).metadata or {}
+        chunks, _ = self._collections  # created first; read again: another process may write
+        metadata = self._client.get_collection(chunks.name).metadata or {}
         if "embedding_dim" not in metadata:
             return None
         return EmbeddingRecord(str(metadata["embedding_model"]), int(metadata["embedding_dim"]))
