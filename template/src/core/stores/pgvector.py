@@ -7,7 +7,6 @@ A write is one transaction holding an advisory lock on the document id: writers 
 
 import math
 
-import numpy as np
 from pgvector.sqlalchemy import Vector
 from sqlalchemy import (
     Boolean,
@@ -119,15 +118,13 @@ class PgvectorStore(VectorStore):
             return connection.execute(statement).rowcount
 
     def search(self, vector: Vectors, top_k: int) -> list[Hit]:
-        if not np.any(vector):
-            return []  # a query without any embedded word is close to nothing
         distance = chunks.c.embedding.cosine_distance(vector)
         query = select(*HIT_COLUMNS, (1 - distance).label("score")).order_by(distance).limit(top_k)
         with transaction(self._engine) as connection:
             # The HNSW index returns at most ef_search rows: keep it above top_k.
             connection.execute(text(f"SET LOCAL hnsw.ef_search = {max(40, 2 * top_k)}"))
             rows = connection.execute(query).mappings().all()
-        # A chunk stored with a zero vector has no cosine similarity (NaN): it is not a hit.
+        # A zero vector (a query or a chunk of only stop words) has no cosine similarity (NaN).
         return [Hit.model_validate(dict(row)) for row in rows if math.isfinite(row["score"])]
 
     def keyword_search(self, query: str, top_k: int) -> list[Hit]:
