@@ -47,15 +47,18 @@ def test_chroma_url_is_required(settings: Settings, monkeypatch: pytest.MonkeyPa
         RagService(settings)
 
 
+FIXED_TIME = datetime(2026, 1, 1, tzinfo=UTC)
+
+
 def _version(
-    document_id: str, number: int, texts: list[str]
+    document_id: str, number: int, texts: list[str], after: datetime = FIXED_TIME
 ) -> tuple[DocumentInfo, list[str], Vectors]:
-    """Version `number` of a document, ingested `number` seconds after a fixed time."""
+    """Version `number` of a document, ingested `number` seconds after a time."""
     document = DocumentInfo(
         document_id=document_id,
         filename=f"{document_id}.txt",
         chunks=len(texts),
-        ingested_at=datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=number),
+        ingested_at=after + timedelta(seconds=number),
     )
     return document, texts, HashingEmbedder(EMBEDDING_DIM).embed(texts)
 
@@ -91,10 +94,15 @@ def test_threads_replacing_one_document_leave_the_latest_whole(settings: Setting
 
 
 def _plant(
-    store: ChromaStore, document_id: str, number: int, texts: list[str], written: int
+    store: ChromaStore,
+    document_id: str,
+    number: int,
+    texts: list[str],
+    written: int,
+    after: datetime = FIXED_TIME,
 ) -> None:
-    """The first `written` chunks of a version, as a writer that crashed leaves them."""
-    document, texts, vectors = _version(document_id, number, texts)
+    """The first `written` chunks of a version, as a writer leaves them (crashed, or busy)."""
+    document, texts, vectors = _version(document_id, number, texts, after)
     version = f"planted{number}"
     metadata = {
         "document_id": document_id,
@@ -118,19 +126,24 @@ def test_opening_repairs_what_a_crash_left(settings: Settings) -> None:
     store.replace(*_version("superseded", 3, ["latest"]))
     _plant(store, "superseded", 2, ["old a", "old b"], written=2)  # not yet removed
     _plant(store, "uncommitted", 4, ["whole a", "whole b"], written=2)  # no record yet
-    assert store.count() == 2 + 2 + 1 + 2 + 2
+    now = datetime.now(UTC)
+    store.replace(*_version("recent", 0, ["latest"], after=now))
+    _plant(store, "recent", -1, ["older"], written=1, after=now)  # superseded, however recent
+    _plant(store, "recent", 1, ["busy a", "busy b"], written=1, after=now)  # being written
+    assert store.count() == 2 + 2 + 1 + 2 + 2 + 1 + 1 + 1
 
     store = create(EMBEDDING)  # opened again, as at a restart
     assert store.texts("incomplete") == ["kept a", "kept b"]
     assert store.texts("superseded") == ["latest"]
     assert store.texts("uncommitted") == ["whole a", "whole b"]
-    assert store.count() == 5
-    documents, total = store.documents(0, 10)
-    assert total == 3
+    assert store.texts("recent") == ["latest"]
+    assert store.count() == 2 + 1 + 2 + 1 + 1  # another writer may still finish "busy"
+    documents, _ = store.documents(0, 10)
     assert {(item.document_id, item.chunks) for item in documents} == {
         ("incomplete", 2),
         ("superseded", 1),
         ("uncommitted", 2),
+        ("recent", 1),
     }
 
 
