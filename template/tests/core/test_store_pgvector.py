@@ -9,12 +9,15 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from multiprocessing.synchronize import Barrier
 
+import numpy as np
 import pytest
+from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
 from core.embedders.base import Vectors
 from core.embedders.hashing import HashingEmbedder
 from core.errors import StorageUnavailable
+from core.migrate import alembic_config
 from core.models import DocumentInfo
 from core.service import RagService
 from core.stores.base import EmbeddingRecord
@@ -166,3 +169,38 @@ def test_a_database_that_is_down_is_storage_unavailable() -> None:
     )
     with pytest.raises(StorageUnavailable, match="the database cannot be reached"):
         store.search(HashingEmbedder(EMBEDDING_DIM).embed(["a query"])[0], top_k=3)
+
+
+def test_migration_0003_keeps_the_chunks_of_0002(empty_database_url: str) -> None:
+    config = alembic_config(empty_database_url, embedding_dim=3)
+    command.upgrade(config, "0002")
+    engine = create_engine(empty_database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO documents VALUES ('manual', 'manual.txt', 1, '2026-01-02T00:00:00Z');"
+                "INSERT INTO chunks (document_id, version, source, chunk_index, text, embedding)"
+                " VALUES ('manual', 'v1', 'manual.txt', 0, 'Part ZX-4471-B', '[1,0,0]')"
+            )
+        )
+    command.upgrade(config, "head")
+    store = PgvectorStore(empty_database_url, EmbeddingRecord("hashing", 3))
+    assert [hit.text for hit in store.keyword_search("ZX-4471-B", top_k=1)] == ["Part ZX-4471-B"]
+    later = DocumentInfo(
+        document_id="manual",
+        filename="manual.txt",
+        chunks=1,
+        ingested_at=datetime(2026, 1, 3, tzinfo=UTC),
+    )
+    vectors = np.array([[0, 1, 0]], dtype=np.float32)
+    assert (
+        store.replace(
+            later.model_copy(update={"ingested_at": datetime(2026, 1, 1, tzinfo=UTC)}),
+            ["older"],
+            vectors,
+        )
+        is False
+    )
+    assert store.replace(later, ["newer"], vectors) is True
+    assert store.texts("manual") == ["newer"]
+    engine.dispose()
