@@ -185,3 +185,16 @@ def test_a_server_that_is_down_is_storage_unavailable() -> None:
     store = QdrantStore("http://127.0.0.1:9", None, "chunks", EMBEDDING)  # nothing listens
     with pytest.raises(StorageUnavailable, match="Qdrant cannot be reached"):
         store.count()
+
+
+def test_a_collection_made_before_keyword_search_still_works(settings: Settings) -> None:
+    store = create(EMBEDDING)
+    store._client.create_collection(
+        "older",
+        vectors_config=models.VectorParams(size=EMBEDDING_DIM, distance=models.Distance.COSINE),
+    )
+    store._client.close()
+    older = QdrantStore(None, store._path, "older", EMBEDDING)
+    assert older.replace(*_version("manual", 1, ["Part ZX-4471-B."])) is True
+    assert older.search(HashingEmbedder(EMBEDDING_DIM).embed(["ZX-4471-B"])[0], top_k=1)
+    assert older.keyword_search("ZX-4471-B", top_k=1) == []

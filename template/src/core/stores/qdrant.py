@@ -14,6 +14,7 @@ commit), then removes the old version's chunks. A crash leaves at most an incomp
 superseded version: the store removes them when it opens (a scan of every point).
 """
 
+import logging
 import threading
 import uuid
 import zlib
@@ -33,6 +34,8 @@ from core.models import DocumentInfo, Hit
 from core.settings import EnvSettings
 from core.stores.base import EmbeddingRecord, VectorStore, chunk_id, parse_time
 from core.words import content_words
+
+logger = logging.getLogger(__name__)
 
 BATCH = 256
 WORDS = "words"  # the sparse vector
@@ -127,6 +130,19 @@ class QdrantStore(VectorStore):
         self._repair(client)
         return client
 
+    @cached_property
+    def _keywords(self) -> bool:
+        """Whether the collection has the words vector (one made before keyword search has not,
+        and Qdrant cannot add it)."""
+        config = self._client.get_collection(self._collection).config.params
+        if WORDS not in (config.sparse_vectors or {}):
+            logger.warning(
+                "collection %s has no keyword search: ingest again into a new COLLECTION",
+                self._collection,
+            )
+            return False
+        return True
+
     def _repair(self, client: QdrantClient) -> None:
         """Keep each document's latest complete version; remove superseded versions, and
         incomplete ones no writer can still be finishing."""
@@ -194,7 +210,9 @@ class QdrantStore(VectorStore):
         points = [
             models.PointStruct(
                 id=point_id,
-                vector={"": vector.tolist(), WORDS: words_vector(text)},
+                vector={"": vector.tolist(), WORDS: words_vector(text)}
+                if self._keywords
+                else vector.tolist(),
                 payload={**record, "chunk_index": index, "text": text},
             )
             for index, (point_id, text, vector) in enumerate(zip(ids, texts, vectors, strict=True))
@@ -250,8 +268,8 @@ class QdrantStore(VectorStore):
     @_reachable
     def keyword_search(self, query: str, top_k: int) -> list[Hit]:
         words = words_vector(query)
-        if not words.indices:
-            return []  # only stop words: nothing to look for
+        if not words.indices or not self._keywords:
+            return []  # only stop words, or a collection without words
         points = self._client.query_points(
             self._collection, query=words, using=WORDS, limit=top_k, with_payload=True
         ).points
