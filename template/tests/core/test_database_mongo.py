@@ -30,6 +30,16 @@ def test_records_survive_the_bson_codec() -> None:
     assert from_record(record) == DOCUMENT
 
 
+def test_nul_characters_survive_the_bson_codec() -> None:
+    """BSON strings are length-prefixed: a NUL inside a file name or an id is kept as is."""
+    document = DOCUMENT.model_copy(update={"document_id": "a\x00b", "filename": "n\x00l.md"})
+    options = bson.CodecOptions(tz_aware=True)
+    assert (
+        from_record(bson.decode(bson.encode(to_record(document)), codec_options=options))
+        == document
+    )
+
+
 def test_catalog_put_replaces_and_pages(service: RagService) -> None:
     catalog = service.catalog
     assert isinstance(catalog, MongoCatalog)
