@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import cached_property, wraps
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import chromadb
@@ -48,9 +48,6 @@ WRITE_GRACE = timedelta(minutes=10)
 # Writers of one document in this process take turns.
 _LOCKS = [threading.Lock() for _ in range(64)]
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
 
 class ChromaSettings(EnvSettings):
     chroma_url: HttpUrl
@@ -68,9 +65,9 @@ def _chunk_ids(record: dict[str, Any]) -> list[str]:
     ]
 
 
-def _reachable(method: Callable[P, R]) -> Callable[P, R]:
+def _reachable(method: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(method)
-    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+    def call(*args: Any, **kwargs: Any) -> Any:
         try:
             return method(*args, **kwargs)
         except httpx.TransportError as error:

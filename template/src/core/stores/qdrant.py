@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import cached_property, wraps
-from typing import Annotated, Any, ParamSpec, Self, TypeVar
+from typing import Annotated, Any, Self
 
 from pydantic import Field, HttpUrl, model_validator
 from qdrant_client import QdrantClient, models
@@ -83,13 +83,9 @@ def words_vector(text: str) -> models.SparseVector:
     )
 
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _reachable(method: Callable[P, R]) -> Callable[P, R]:
+def _reachable(method: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(method)
-    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+    def call(*args: Any, **kwargs: Any) -> Any:
         try:
             return method(*args, **kwargs)
         except ResponseHandlingException as error:
