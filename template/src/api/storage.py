@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from api.errors import STORAGE_ERRORS
-from core.errors import StorageError
+from core.errors import StorageUnavailable
 from core.service import RagService
 from core.settings import Settings
 
@@ -33,14 +33,14 @@ def service_of(app: FastAPI) -> RagService:
             if app.state.service is None:
                 open_service(app)
     if app.state.service is None:
-        raise StorageError(f"the store cannot be opened: {app.state.service_error}")
+        raise StorageUnavailable(f"the store cannot be opened: {app.state.service_error}")
     return app.state.service
 
 
 def service_readiness(app: FastAPI) -> dict[str, str]:
     try:
         service = service_of(app)
-    except StorageError:
+    except StorageUnavailable:
         return {"vector_store": app.state.service_error}
     return service.check_ready()
 

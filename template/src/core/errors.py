@@ -37,5 +37,6 @@ class ProviderTimeout(ProviderError):
     """A provider did not finish in the time allowed."""
 
 
-class StorageError(Exception):
-    """The vector store or the database cannot be written or read (read-only, full, down)."""
+class StorageUnavailable(Exception):
+    """The vector store or the metadata database cannot be used now (down, unreachable,
+    read-only, full): the request may succeed later (the API answers 503)."""

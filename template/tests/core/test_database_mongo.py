@@ -30,6 +30,16 @@ def test_records_survive_the_bson_codec() -> None:
     assert from_record(record) == DOCUMENT
 
 
+def test_nul_characters_survive_the_bson_codec() -> None:
+    """BSON strings are length-prefixed: a NUL inside a file name or an id is kept as is."""
+    document = DOCUMENT.model_copy(update={"document_id": "a\x00b", "filename": "n\x00l.md"})
+    options = bson.CodecOptions(tz_aware=True)
+    assert (
+        from_record(bson.decode(bson.encode(to_record(document)), codec_options=options))
+        == document
+    )
+
+
 def test_catalog_put_replaces_and_pages(service: RagService) -> None:
     catalog = service.catalog
     assert isinstance(catalog, MongoCatalog)
@@ -47,6 +57,20 @@ def test_catalog_put_replaces_and_pages(service: RagService) -> None:
     ]
     assert catalog.remove("b") is True
     assert catalog.remove("b") is False
+
+
+def test_catalog_keeps_the_latest_version(service: RagService) -> None:
+    service.catalog.put(DOCUMENT)
+    older = DOCUMENT.model_copy(
+        update={"chunks": 9, "ingested_at": datetime(2024, 1, 1, tzinfo=UTC)}
+    )
+    service.catalog.put(older)
+    assert service.catalog.documents(0, 10) == ([DOCUMENT], 1)
+    later = DOCUMENT.model_copy(
+        update={"chunks": 4, "ingested_at": datetime(2025, 1, 1, tzinfo=UTC)}
+    )
+    service.catalog.put(later)
+    assert service.catalog.documents(0, 10) == ([later], 1)
 
 
 def test_mongodb_url_is_validated(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,13 +3,16 @@
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
+from core.errors import StorageUnavailable
 from core.migrate import alembic_config
+from core.models import DocumentInfo
 from core.service import RagService
 from core.settings import Settings, SettingsError
 
@@ -59,4 +62,36 @@ def test_not_ready_names_the_database(settings: Settings, monkeypatch: pytest.Mo
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://app@127.0.0.1:9/app")  # no server
     status = RagService(settings).check_ready()
     assert status["database"] != "ok"
-    assert "OperationalError" in status["database"]
+    assert status["database"].startswith("StorageUnavailable: the database cannot be reached")
+
+
+def test_catalog_keeps_the_latest_version_and_strips_nul(service: RagService) -> None:
+    first = DocumentInfo(
+        document_id="tides",
+        filename="tides.md",
+        chunks=1,
+        ingested_at=datetime(2026, 1, 2, tzinfo=UTC),
+    )
+    service.catalog.put(first)
+    service.catalog.put(
+        first.model_copy(update={"chunks": 9, "ingested_at": datetime(2026, 1, 1, tzinfo=UTC)})
+    )
+    assert service.catalog.documents(0, 10) == ([first], 1)  # the older version was refused
+    later = first.model_copy(
+        update={"filename": "ti\x00des.md", "ingested_at": datetime(2026, 1, 3, tzinfo=UTC)}
+    )
+    service.catalog.put(later)
+    assert service.catalog.documents(0, 10) == (
+        [later.model_copy(update={"filename": "tides.md"})],
+        1,
+    )
+    assert service.catalog.remove("tides\x00") is False
+    assert service.catalog.remove("tides") is True
+
+
+def test_a_database_that_is_down_is_storage_unavailable(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://app@127.0.0.1:9/app")  # no server
+    with pytest.raises(StorageUnavailable, match="the database cannot be reached"):
+        RagService(settings).list_documents(0, 10)

@@ -1,13 +1,19 @@
-"""Document metadata in MongoDB (collection `documents`, one record per document)."""
+"""Document metadata in MongoDB (collection `documents`, one record per document).
 
+Of two versions of a document, the later `ingested_at` stays, whichever is written last."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from functools import cached_property
 from typing import Annotated, Any
 
 from pydantic import Field
 from pymongo import DESCENDING, MongoClient
 from pymongo.collection import Collection
+from pymongo.errors import ConnectionFailure, DuplicateKeyError
 
 from core.catalog.base import Catalog
+from core.errors import StorageUnavailable
 from core.models import DocumentInfo
 from core.settings import EnvSettings
 from core.stores.base import VectorStore
@@ -38,6 +44,14 @@ def from_record(record: dict[str, Any]) -> DocumentInfo:
     )
 
 
+@contextmanager
+def _reachable() -> Iterator[None]:
+    try:
+        yield
+    except ConnectionFailure as error:
+        raise StorageUnavailable(f"MongoDB cannot be reached: {error}") from error
+
+
 class MongoCatalog(Catalog):
     name = "mongodb"
 
@@ -54,17 +68,25 @@ class MongoCatalog(Catalog):
         return self._client[self._database]["documents"]
 
     def put(self, document: DocumentInfo) -> None:
-        self._documents.replace_one({"_id": document.document_id}, to_record(document), upsert=True)
+        record = to_record(document)
+        newer_or_absent = {"_id": record.pop("_id"), "ingested_at": {"$lte": document.ingested_at}}
+        # DuplicateKeyError: a later version is stored (no match, and the insert collides).
+        with _reachable(), suppress(DuplicateKeyError):
+            self._documents.update_one(newer_or_absent, {"$set": record}, upsert=True)
 
     def remove(self, document_id: str) -> bool:
-        return self._documents.delete_one({"_id": document_id}).deleted_count > 0
+        with _reachable():
+            return self._documents.delete_one({"_id": document_id}).deleted_count > 0
 
     def documents(self, offset: int, limit: int) -> tuple[list[DocumentInfo], int]:
-        records = self._documents.find().sort(SORT).skip(offset).limit(limit)
-        return [from_record(record) for record in records], self._documents.count_documents({})
+        with _reachable():
+            records = list(self._documents.find().sort(SORT).skip(offset).limit(limit))
+            total = self._documents.count_documents({})
+        return [from_record(record) for record in records], total
 
     def check(self) -> None:
-        self._client.admin.command("ping")
+        with _reachable():
+            self._client.admin.command("ping")
 
 
 def create(store: VectorStore) -> MongoCatalog:

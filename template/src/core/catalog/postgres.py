@@ -1,4 +1,6 @@
-"""Document metadata in PostgreSQL (table `documents`, created by the migrations)."""
+"""Document metadata in PostgreSQL (table `documents`, created by the migrations).
+
+Of two versions of a document, the later `ingested_at` stays, whichever is written last."""
 
 from sqlalchemy import (
     Column,
@@ -15,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 
 from core.catalog.base import Catalog
-from core.database import database_url, engine_for
+from core.database import database_url, engine_for, transaction, without_nul
 from core.models import DocumentInfo
 from core.stores.base import VectorStore
 
@@ -37,15 +39,21 @@ class PostgresCatalog(Catalog):
 
     def put(self, document: DocumentInfo) -> None:
         values = document.model_dump()
+        values["document_id"] = without_nul(document.document_id)
+        values["filename"] = without_nul(document.filename)
         statement = insert(documents).values(values)
         statement = statement.on_conflict_do_update(
-            index_elements=[documents.c.document_id], set_=values
+            index_elements=[documents.c.document_id],
+            set_=values,
+            where=statement.excluded.ingested_at >= documents.c.ingested_at,
         )
-        with self._engine.begin() as connection:
+        with transaction(self._engine) as connection:
             connection.execute(statement)
 
     def remove(self, document_id: str) -> bool:
-        with self._engine.begin() as connection:
+        if "\x00" in document_id:
+            return False  # no stored id holds one
+        with transaction(self._engine) as connection:
             result = connection.execute(
                 delete(documents).where(documents.c.document_id == document_id)
             )
@@ -58,13 +66,13 @@ class PostgresCatalog(Catalog):
             .offset(offset)
             .limit(limit)
         )
-        with self._engine.connect() as connection:
+        with transaction(self._engine) as connection:
             total = connection.execute(select(func.count()).select_from(documents)).scalar_one()
             rows = connection.execute(page).mappings().all()
         return [DocumentInfo.model_validate(dict(row)) for row in rows], total
 
     def check(self) -> None:
-        with self._engine.connect() as connection:
+        with transaction(self._engine) as connection:
             connection.execute(select(func.count()).select_from(documents))
 
 

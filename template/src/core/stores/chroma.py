@@ -1,18 +1,52 @@
-"""Chroma: a server (CHROMA_URL) reached with the HTTP client; cosine-distance HNSW collection."""
+"""Chroma: a server (CHROMA_URL) reached with the HTTP client; cosine-distance HNSW collection.
 
-from functools import cached_property
+Layout: the collection holds the chunks (embedding, text, the document's metadata); its
+metadata records the embedding. `<collection>_documents` holds one record per document naming
+its current version (with a placeholder embedding: Chroma needs one). Chunk ids are the
+document id, version and chunk index, so a document's chunks are read and removed by id.
+
+Chroma has no transactions: `replace` writes the new version's chunks, then the record (the
+commit), then removes the old version's chunks. A crash leaves at most an incomplete or a
+superseded version: the store removes them when it opens (a scan of every chunk's metadata).
+
+Keyword search: Chroma's full-text filter (a case-insensitive `$regex` on the chunk text) finds
+the chunks holding any of the query's words (whole, or with a plural s), at most CANDIDATES of
+them; they are ranked here with BM25-like weights computed over those chunks.
+"""
+
+import math
+import re
+import threading
+import uuid
+import zlib
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from functools import cached_property, wraps
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import chromadb
+import httpx
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from pydantic import Field, HttpUrl
 
 from core.embedders.base import Vectors
+from core.errors import StorageUnavailable
 from core.models import DocumentInfo, Hit
 from core.settings import EnvSettings
-from core.stores.base import VectorStore, chunk_id, parse_time
+from core.stores.base import EmbeddingRecord, VectorStore, chunk_id, parse_time
+from core.words import content_words
+
+BATCH = 1000
+CANDIDATES = 1000
+PLACEHOLDER = [1.0]  # the embedding of a record
+# At open, another process may be writing a version: an incomplete version is left alone
+# while younger than this.
+WRITE_GRACE = timedelta(minutes=10)
+# Writers of one document in this process take turns.
+_LOCKS = [threading.Lock() for _ in range(64)]
 
 
 class ChromaSettings(EnvSettings):
@@ -20,13 +54,40 @@ class ChromaSettings(EnvSettings):
     collection: Annotated[str, Field(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,62}$")] = "chunks"
 
 
+def _lock(document_id: str) -> threading.Lock:
+    return _LOCKS[zlib.crc32(document_id.encode()) % len(_LOCKS)]
+
+
+def _chunk_ids(record: dict[str, Any]) -> list[str]:
+    return [
+        chunk_id(record["document_id"], record["version"], index)
+        for index in range(record["chunks"])
+    ]
+
+
+def _reachable(method: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(method)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except httpx.TransportError as error:
+            raise StorageUnavailable(f"Chroma cannot be reached: {error}") from error
+        except ValueError as error:  # what the client raises when it cannot connect first
+            if "Could not connect" not in str(error):
+                raise
+            raise StorageUnavailable(f"Chroma cannot be reached: {error}") from error
+
+    return call
+
+
 class ChromaStore(VectorStore):
     name = "chroma"
 
-    def __init__(self, url: str, collection: str, dim: int) -> None:
-        self.dim = dim
+    def __init__(self, url: str, collection: str, embedding: EmbeddingRecord) -> None:
+        self.embedding = embedding
         self._url = urlsplit(url)
         self._collection_name = collection
+        self._embedding_recorded = False
 
     @cached_property
     def _client(self) -> ClientAPI:
@@ -38,43 +99,121 @@ class ChromaStore(VectorStore):
         )
 
     @cached_property
-    def _collection(self) -> Collection:
-        return self._client.get_or_create_collection(
+    def _collections(self) -> tuple[Collection, Collection]:
+        """The chunks and the records, repaired when first opened."""
+        chunks = self._client.get_or_create_collection(
             self._collection_name,
             configuration={"hnsw": {"space": "cosine"}},
             embedding_function=None,
         )
+        records = self._client.get_or_create_collection(
+            f"{self._collection_name}_documents", embedding_function=None
+        )
+        self._repair(chunks, records)
+        return chunks, records
 
-    def add(self, document: DocumentInfo, version: str, texts: list[str], vectors: Vectors) -> None:
-        metadata: dict[str, Any] = {
+    @property
+    def _collection(self) -> Collection:
+        return self._collections[0]
+
+    @property
+    def _records(self) -> Collection:
+        return self._collections[1]
+
+    def _repair(self, chunks: Collection, records: Collection) -> None:
+        """Keep each document's latest complete version; remove superseded versions, and
+        incomplete ones no writer can still be finishing."""
+        ids: dict[tuple[str, str], list[str]] = defaultdict(list)
+        versions: dict[tuple[str, str], dict[str, Any]] = {}
+        for chunk_id_, metadata in _all(chunks):
+            payload = {key: metadata[key] for key in RECORD_FIELDS}
+            key = (payload["document_id"], payload["version"])
+            ids[key].append(chunk_id_)
+            versions[key] = payload
+        latest: dict[str, dict[str, Any]] = {}
+        for key, payload in versions.items():
+            if len(ids[key]) == payload["chunks"] and _newer(payload, latest.get(key[0])):
+                latest[key[0]] = payload
+        cutoff = datetime.now(UTC) - WRITE_GRACE
+        stale = []
+        for (document_id, version), payload in versions.items():
+            kept = latest.get(document_id)
+            if payload is kept:
+                continue
+            if _newer(kept, payload) or parse_time(payload["ingested_at"]) < cutoff:
+                stale += ids[document_id, version]
+        for start in range(0, len(stale), BATCH):
+            chunks.delete(ids=stale[start : start + BATCH])
+        stored = dict(_all(records))
+        gone = list(stored.keys() - latest.keys())
+        if gone:
+            records.delete(ids=gone)
+        fixed = {key: value for key, value in latest.items() if stored.get(key) != value}
+        if fixed:
+            records.upsert(
+                ids=list(fixed),
+                embeddings=[PLACEHOLDER] * len(fixed),
+                metadatas=list(fixed.values()),
+            )
+
+    def _record(self, document_id: str) -> dict[str, Any] | None:
+        metadatas = self._records.get(ids=[document_id], include=["metadatas"])["metadatas"]
+        return dict(metadatas[0]) if metadatas else None
+
+    @_reachable
+    def replace(self, document: DocumentInfo, texts: list[str], vectors: Vectors) -> bool:
+        record: dict[str, Any] = {
             "document_id": document.document_id,
-            "version": version,
+            "version": uuid.uuid4().hex,
             "source": document.filename,
-            "chunks": document.chunks,
+            "chunks": len(texts),
             "ingested_at": document.ingested_at.isoformat(),
         }
-        self._collection.add(
-            ids=[chunk_id(document.document_id, version, i) for i in range(len(texts))],
-            embeddings=vectors,
-            documents=texts,
-            metadatas=[{**metadata, "chunk_index": i} for i in range(len(texts))],
-        )
+        ids = _chunk_ids(record)
+        with _lock(document.document_id):
+            current = self._record(document.document_id)
+            if current and parse_time(current["ingested_at"]) > document.ingested_at:
+                return False
+            self._record_embedding()
+            for start in range(0, len(ids), BATCH):
+                end = start + BATCH
+                self._collection.upsert(
+                    ids=ids[start:end],
+                    embeddings=vectors[start:end],
+                    documents=texts[start:end],
+                    metadatas=[
+                        {**record, "chunk_index": index}
+                        for index in range(start, min(end, len(ids)))
+                    ],
+                )
+            self._records.upsert(
+                ids=[document.document_id], embeddings=[PLACEHOLDER], metadatas=[record]
+            )
+            if current:
+                self._collection.delete(ids=_chunk_ids(current))
+        return True
 
-    def delete(self, document_id: str, keep_version: str | None = None) -> int:
-        where: dict[str, Any] = {"document_id": document_id}
-        if keep_version is not None:
-            where = {"$and": [where, {"version": {"$ne": keep_version}}]}
-        return self._delete(where)
+    def _record_embedding(self) -> None:
+        if self._embedding_recorded:
+            return
+        if self.recorded_embedding() is None:
+            model, dim = self.embedding
+            self._collection.modify(metadata={"embedding_model": model, "embedding_dim": dim})
+        self._embedding_recorded = True
 
-    def delete_version(self, document_id: str, version: str) -> None:
-        self._delete({"$and": [{"document_id": document_id}, {"version": version}]})
+    @_reachable
+    def delete(self, document_id: str) -> int:
+        """The chunks first, then the record: a crash in between leaves a record of an
+        incomplete version, removed at the next open."""
+        with _lock(document_id):
+            current = self._record(document_id)
+            if current is None:
+                return 0
+            self._collection.delete(ids=_chunk_ids(current))
+            self._records.delete(ids=[document_id])
+        return int(current["chunks"])
 
-    def _delete(self, where: dict[str, Any]) -> int:
-        ids = self._collection.get(where=where, include=[])["ids"]
-        if ids:
-            self._collection.delete(ids=ids)
-        return len(ids)
-
+    @_reachable
     def search(self, vector: Vectors, top_k: int) -> list[Hit]:
         result = self._collection.query(
             query_embeddings=[vector],
@@ -85,41 +224,113 @@ class ChromaStore(VectorStore):
         metadatas = (result["metadatas"] or [[]])[0]
         distances = (result["distances"] or [[]])[0]
         return [
-            Hit(
-                document_id=str(metadata["document_id"]),
-                source=str(metadata["source"]),
-                chunk_index=int(metadata["chunk_index"]),  # type: ignore[arg-type]
-                text=text,
-                score=1.0 - distance,  # cosine distance -> cosine similarity
-            )
+            _hit(text, metadata, 1.0 - distance)  # cosine distance -> cosine similarity
             for text, metadata, distance in zip(texts, metadatas, distances, strict=True)
         ]
 
+    @_reachable
+    def keyword_search(self, query: str, top_k: int) -> list[Hit]:
+        words = sorted(set(content_words(query)))
+        if not words:
+            return []  # only stop words: nothing to look for
+        patterns = [rf"\b{re.escape(word)}s?\b" for word in words]  # whole words, or plurals
+        found = self._collection.get(
+            where_document={"$regex": "(?i)" + "|".join(patterns)},
+            limit=CANDIDATES,
+            include=["documents", "metadatas"],
+        )
+        texts = [text.lower() for text in found["documents"] or []]
+        counts = [[len(re.findall(pattern, text)) for pattern in patterns] for text in texts]
+        matching = [sum(1 for row in counts if row[i]) for i in range(len(words))]
+        weights = [math.log(1 + (len(texts) - n + 0.5) / (n + 0.5)) for n in matching]
+        scores = [
+            sum(w * 2.2 * c / (c + 1.2) for w, c in zip(weights, row, strict=True))
+            for row in counts
+        ]
+        ranked = sorted(
+            zip(scores, found["documents"] or [], found["metadatas"] or [], strict=True),
+            key=lambda item: -item[0],
+        )
+        return [_hit(text, metadata, score) for score, text, metadata in ranked[:top_k]]
+
+    @_reachable
+    def texts(self, document_id: str) -> list[str]:
+        current = self._record(document_id)
+        if current is None:
+            return []
+        found = self._collection.get(ids=_chunk_ids(current), include=["documents", "metadatas"])
+        pairs = zip(found["metadatas"] or [], found["documents"] or [], strict=True)
+        return [text for _, text in sorted(pairs, key=lambda pair: int(pair[0]["chunk_index"]))]
+
+    @_reachable
+    def recorded_embedding(self) -> EmbeddingRecord | None:
+        chunks, _ = self._collections  # created first; read again: another process may write
+        metadata = self._client.get_collection(chunks.name).metadata or {}
+        if "embedding_dim" not in metadata:
+            return None
+        return EmbeddingRecord(str(metadata["embedding_model"]), int(metadata["embedding_dim"]))
+
+    @_reachable
     def documents(self, offset: int, limit: int) -> tuple[list[DocumentInfo], int]:
-        """Read from each document's first chunk; sorted here (Chroma does not order)."""
-        firsts = self._collection.get(where={"chunk_index": 0}, include=["metadatas"])
+        """Read from the records; sorted here (Chroma does not order)."""
         items = sorted(
             (
                 DocumentInfo(
-                    document_id=str(metadata["document_id"]),
-                    filename=str(metadata["source"]),
-                    chunks=int(metadata["chunks"]),  # type: ignore[arg-type]
-                    ingested_at=parse_time(str(metadata["ingested_at"])),
+                    document_id=str(record["document_id"]),
+                    filename=str(record["source"]),
+                    chunks=int(record["chunks"]),
+                    ingested_at=parse_time(str(record["ingested_at"])),
                 )
-                for metadata in firsts["metadatas"] or []
+                for _, record in _all(self._records)
             ),
             key=lambda item: (-item.ingested_at.timestamp(), item.document_id),
         )
         return items[offset : offset + limit], len(items)
 
+    @_reachable
     def count(self) -> int:
         return self._collection.count()
 
+    @_reachable
     def check(self) -> None:
         self._client.heartbeat()
         self.count()
 
 
-def create(dim: int) -> ChromaStore:
+RECORD_FIELDS = ("document_id", "version", "source", "chunks", "ingested_at")
+
+
+def _all(collection: Collection) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every entry's id and metadata, a page at a time."""
+    offset = 0
+    while True:
+        page = collection.get(include=["metadatas"], limit=BATCH, offset=offset)
+        yield from zip(page["ids"], (dict(m) for m in page["metadatas"] or []), strict=True)
+        if len(page["ids"]) < BATCH:
+            return
+        offset += BATCH
+
+
+def _newer(payload: dict[str, Any] | None, than: dict[str, Any] | None) -> bool:
+    """Whether a version is later than another (None: no version); ties by version id."""
+    if payload is None or than is None:
+        return than is None and payload is not None
+    return (parse_time(payload["ingested_at"]), payload["version"]) > (
+        parse_time(than["ingested_at"]),
+        than["version"],
+    )
+
+
+def _hit(text: str | None, metadata: Any, score: float) -> Hit:
+    return Hit(
+        document_id=str(metadata["document_id"]),
+        source=str(metadata["source"]),
+        chunk_index=int(metadata["chunk_index"]),
+        text=text or "",
+        score=score,
+    )
+
+
+def create(embedding: EmbeddingRecord) -> ChromaStore:
     settings = ChromaSettings.read()
-    return ChromaStore(str(settings.chroma_url), settings.collection, dim)
+    return ChromaStore(str(settings.chroma_url), settings.collection, embedding)

@@ -1,96 +1,164 @@
-"""pgvector: chunks and embeddings in PostgreSQL (table `chunks`, HNSW cosine index, created
-by the migrations). A change is one transaction: all of a document's chunks, or none."""
+"""pgvector: chunks, embeddings and their words in PostgreSQL (table `chunks`, HNSW cosine and
+GIN full-text indexes, created by the migrations).
+
+A write is one transaction holding an advisory lock on the document id: writers of one document
+(threads, the API and the worker) take turns, and each sees the version the previous one left.
+"""
+
+import math
 
 from pgvector.sqlalchemy import Vector
 from sqlalchemy import (
-    BigInteger,
+    Boolean,
     Column,
+    DateTime,
     Integer,
     MetaData,
     String,
     Table,
     Text,
+    bindparam,
     delete,
+    exists,
     func,
     select,
     text,
 )
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 
-from core.database import database_url, engine_for
+from core.database import database_url, engine_for, transaction, without_nul
 from core.embedders.base import Vectors
 from core.models import DocumentInfo, Hit
-from core.stores.base import VectorStore
+from core.stores.base import EmbeddingRecord, VectorStore
+from core.words import STOP_WORDS
 
+metadata = MetaData()
 chunks = Table(
     "chunks",
-    MetaData(),
-    Column("id", BigInteger, primary_key=True),
+    metadata,
     Column("document_id", String(100), nullable=False),
-    Column("version", String(32), nullable=False),
     Column("source", Text, nullable=False),
     Column("chunk_index", Integer, nullable=False),
     Column("text", Text, nullable=False),
     Column("embedding", Vector(), nullable=False),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
 )
+embedding_record = Table(
+    "embedding_record",
+    metadata,
+    Column("id", Boolean, primary_key=True),
+    Column("model", Text, nullable=False),
+    Column("dim", Integer, nullable=False),
+)
+
+# The query's words, stop words left out, any of them matching (ts_rank favours chunks
+# matching more of them). No word left: a NULL query, which matches nothing.
+KEYWORD_SEARCH = text("""
+    WITH words AS (
+        SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery AS query
+        FROM unnest(to_tsvector('simple', :query))
+        WHERE lexeme <> ALL(:stop_words)
+    )
+    SELECT document_id, source, chunk_index, text, ts_rank(text_search, words.query) AS score
+    FROM chunks, words
+    WHERE text_search @@ words.query
+    ORDER BY score DESC, document_id, chunk_index
+    LIMIT :top_k
+""").bindparams(bindparam("stop_words", sorted(STOP_WORDS), type_=ARRAY(Text)))
+
+HIT_COLUMNS = (chunks.c.document_id, chunks.c.source, chunks.c.chunk_index, chunks.c.text)
 
 
 class PgvectorStore(VectorStore):
     name = "pgvector"
 
-    def __init__(self, database_url: str, dim: int) -> None:
-        self.dim = dim
+    def __init__(self, database_url: str, embedding: EmbeddingRecord) -> None:
+        self.embedding = embedding
         self._engine = engine_for(database_url)
 
-    def add(self, document: DocumentInfo, version: str, texts: list[str], vectors: Vectors) -> None:
+    def replace(self, document: DocumentInfo, texts: list[str], vectors: Vectors) -> bool:
+        document_id = without_nul(document.document_id)
         rows = [
             {
-                "document_id": document.document_id,
-                "version": version,
-                "source": document.filename,
+                "document_id": document_id,
+                "source": without_nul(document.filename),
                 "chunk_index": index,
-                "text": chunk_text,
+                "text": without_nul(chunk_text),
                 "embedding": vector,
+                "ingested_at": document.ingested_at,
             }
             for index, (chunk_text, vector) in enumerate(zip(texts, vectors, strict=True))
         ]
-        with self._engine.begin() as connection:
-            connection.execute(chunks.insert(), rows)
-
-    def delete(self, document_id: str, keep_version: str | None = None) -> int:
-        statement = delete(chunks).where(chunks.c.document_id == document_id)
-        if keep_version is not None:
-            statement = statement.where(chunks.c.version != keep_version)
-        with self._engine.begin() as connection:
-            return connection.execute(statement).rowcount
-
-    def delete_version(self, document_id: str, version: str) -> None:
-        statement = delete(chunks).where(
-            chunks.c.document_id == document_id, chunks.c.version == version
+        later = exists().where(
+            chunks.c.document_id == document_id, chunks.c.ingested_at > document.ingested_at
         )
-        with self._engine.begin() as connection:
-            connection.execute(statement)
+        with transaction(self._engine) as connection:
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:id, 0))"), {"id": document_id}
+            )
+            if connection.execute(select(later)).scalar_one():
+                return False
+            connection.execute(delete(chunks).where(chunks.c.document_id == document_id))
+            connection.execute(chunks.insert(), rows)
+            connection.execute(
+                insert(embedding_record)
+                .values(id=True, model=self.embedding.model, dim=self.embedding.dim)
+                .on_conflict_do_nothing()
+            )
+        return True
+
+    def delete(self, document_id: str) -> int:
+        if "\x00" in document_id:
+            return 0  # no stored id holds one
+        with transaction(self._engine) as connection:
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:id, 0))"), {"id": document_id}
+            )
+            statement = delete(chunks).where(chunks.c.document_id == document_id)
+            return connection.execute(statement).rowcount
 
     def search(self, vector: Vectors, top_k: int) -> list[Hit]:
         distance = chunks.c.embedding.cosine_distance(vector)
-        query = (
-            select(chunks.c.document_id, chunks.c.source, chunks.c.chunk_index, chunks.c.text)
-            .add_columns((1 - distance).label("score"))
-            .order_by(distance)
-            .limit(top_k)
-        )
-        with self._engine.begin() as connection:
+        query = select(*HIT_COLUMNS, (1 - distance).label("score")).order_by(distance).limit(top_k)
+        with transaction(self._engine) as connection:
             # The HNSW index returns at most ef_search rows: keep it above top_k.
             connection.execute(text(f"SET LOCAL hnsw.ef_search = {max(40, 2 * top_k)}"))
             rows = connection.execute(query).mappings().all()
-        return [Hit.model_validate(dict(row)) for row in rows]
+        # A zero vector (a query or a chunk of only stop words) has no cosine similarity (NaN).
+        return [Hit.model_validate(dict(row)) for row in rows if math.isfinite(row["score"])]
+
+    def keyword_search(self, query: str, top_k: int) -> list[Hit]:
+        with transaction(self._engine) as connection:
+            rows = connection.execute(
+                KEYWORD_SEARCH, {"query": without_nul(query), "top_k": top_k}
+            ).mappings()
+            return [Hit.model_validate(dict(row)) for row in rows]
+
+    def texts(self, document_id: str) -> list[str]:
+        if "\x00" in document_id:
+            return []
+        query = (
+            select(chunks.c.text)
+            .where(chunks.c.document_id == document_id)
+            .order_by(chunks.c.chunk_index)
+        )
+        with transaction(self._engine) as connection:
+            return list(connection.execute(query).scalars())
+
+    def recorded_embedding(self) -> EmbeddingRecord | None:
+        with transaction(self._engine) as connection:
+            row = connection.execute(
+                select(embedding_record.c.model, embedding_record.c.dim)
+            ).first()
+        return EmbeddingRecord(*row) if row else None
 
     def count(self) -> int:
-        with self._engine.connect() as connection:
+        with transaction(self._engine) as connection:
             return connection.execute(select(func.count()).select_from(chunks)).scalar_one()
 
     def check(self) -> None:
         self.count()
 
 
-def create(dim: int) -> PgvectorStore:
-    return PgvectorStore(database_url(), dim)
+def create(embedding: EmbeddingRecord) -> PgvectorStore:
+    return PgvectorStore(database_url(), embedding)
