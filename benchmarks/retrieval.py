@@ -4,8 +4,10 @@ Each store's project is rendered from the working tree and installed in its own 
 environment (uv; the cache is shared); benchmarks/retrieval_run.py then ingests a corpus there
 and asks its labelled questions through RagService and the project's own evaluation code
 (src/evaluation): hit@1, hit@5, MRR and nDCG@10 over the documents ranked by their best chunk.
-Corpora: `shipped`, the project's data/eval (what `make evaluate` measures), and `tests`, the
-template's test corpus (tests/corpus: 30 documents in four formats, 16 questions).
+Corpora: `shipped`, the project's data/eval (what `make evaluate` measures); `tests`, the
+template's test corpus (tests/corpus: 30 documents in four formats, 16 questions); `reworded`,
+the same documents asked in other words than theirs (benchmarks/paraphrases.json, 21
+questions): the case lexical search misses.
 Stores that run here without a server: FAISS and Qdrant (local mode). SEARCH_MODE modes other
 than `vector` are measured where the project has that setting.
 Usage (from the repository root):
@@ -41,6 +43,7 @@ def corpora(project: Path) -> dict[str, tuple[Path, Path]]:
     return {
         "shipped": (shipped / "documents", shipped / "questions.jsonl"),
         "tests": (tests, tests / "questions.json"),
+        "reworded": (tests, HERE / "paraphrases.json"),
     }
 
 
@@ -62,7 +65,7 @@ def main() -> None:
     parser.add_argument("--embedders", nargs="+", default=["hashing", "minilm"])
     parser.add_argument("--modes", nargs="+", default=["vector", "keyword", "hybrid"])
     args = parser.parse_args()
-    print(f"{'corpus':<8} {'store':<7} {'embedder':<8} {'mode':<8} "
+    print(f"{'corpus':<9} {'store':<7} {'embedder':<8} {'mode':<8} "
           + " ".join(f"{name:>10}" for name in METRICS))  # fmt: skip
     skipped = set()
     with tempfile.TemporaryDirectory() as tmp:
@@ -78,7 +81,7 @@ def main() -> None:
                             skipped.add(mode)
                             continue
                         values = " ".join(f"{metrics[name]:>10.3f}" for name in METRICS)
-                        print(f"{corpus:<8} {store:<7} {embedder:<8} {mode:<8} {values}",
+                        print(f"{corpus:<9} {store:<7} {embedder:<8} {mode:<8} {values}",
                               flush=True)  # fmt: skip
     if skipped:
         print(f"not measured (no SEARCH_MODE in this project): {', '.join(sorted(skipped))}")
