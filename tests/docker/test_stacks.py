@@ -213,7 +213,7 @@ def test_api_and_worker_share_the_model_layer(stack: Stack) -> None:
     assert api[base] == worker[base], "the model layer differs between the API and the worker"
     assert api[base + 1 :] != worker[base + 1 :]  # the rest is each component's own
     listing = stack.run("exec", "-T", "worker", "ls", "/opt/models/all-MiniLM-L6-v2")
-    assert listing.split() == ["model.onnx", "vocab.txt"], listing
+    assert listing.split() == ["model.onnx", "vocab.txt.gz"], listing
 
 
 def test_built_services_stop_gracefully_within_10_seconds(stack: Stack) -> None:

@@ -129,8 +129,8 @@ def test_minilm_refuses_a_model_file_that_is_not_the_pinned_one(tmp_path: Path) 
     with pytest.raises(SettingsError, match=f"sha256 .*expected {SHA256['model.onnx']}"):
         MiniLMEmbedder(tmp_path)
     (tmp_path / "model.onnx").write_bytes(model_files(None)["model.onnx"].read_bytes())
-    (tmp_path / "vocab.txt").unlink()
-    with pytest.raises(SettingsError, match=r"cannot read vocab\.txt"):
+    (tmp_path / "vocab.txt.gz").unlink()
+    with pytest.raises(SettingsError, match=r"cannot read vocab\.txt\.gz"):
         MiniLMEmbedder(tmp_path)
 
 

