@@ -119,6 +119,16 @@ def test_hashing_ranks_shared_words_above_paraphrases() -> None:
     assert not any(paraphrase_wins(HashingEmbedder(384)))
 
 
+def test_minilm_sends_no_telemetry(tmp_path: Path) -> None:
+    """ONNX Runtime's telemetry, when on, first writes a device id under the user's cache."""
+    code = "from core.embedders.minilm import MiniLMEmbedder; MiniLMEmbedder().embed(['x'])"
+    env = {k: v for k, v in os.environ.items() if k != "ORT_DISABLE_TELEMETRY"}
+    env |= {"HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2] / "src")
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+    assert not list(tmp_path.rglob("*")), "ONNX Runtime wrote its telemetry files"
+
+
 def test_minilm_refuses_a_model_file_that_is_not_the_pinned_one(tmp_path: Path) -> None:
     for name, path in model_files(None).items():
         (tmp_path / name).write_bytes(path.read_bytes())

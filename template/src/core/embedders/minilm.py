@@ -14,7 +14,6 @@ import zlib
 from pathlib import Path
 
 import numpy as np
-import onnxruntime
 from pydantic import Field
 from tokenizers.implementations import BertWordPieceTokenizer
 
@@ -75,6 +74,11 @@ class MiniLMEmbedder(Embedder):
     dim = DIM
 
     def __init__(self, model_dir: Path | None = None, threads: int = 1) -> None:
+        # ONNX Runtime reports usage to its vendor (Linux too, since 1.29) unless this is set
+        # before it loads: a self-hosted service sends nothing anywhere.
+        os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+        import onnxruntime
+
         files = {name: read_file(name, path) for name, path in model_files(model_dir).items()}
         tokens = files["vocab.txt.gz"].decode().splitlines()
         vocabulary = {token: index for index, token in enumerate(tokens)}
