@@ -60,7 +60,10 @@ def stack(request, docker_engine, rendered, tmp_path_factory) -> Iterator[Stack]
     stack = Stack(project, f"e2e-{request.param}-{uuid.uuid4().hex[:6]}", answers)
     try:
         stack.write_test_overrides()
-        stack.up("--build")
+        # One build after another: the classic builder shares a layer (the embedding model's)
+        # between images through its cache only.
+        stack.run("--parallel", "1", "build", timeout=900)
+        stack.up()
         yield stack
     finally:
         stack.down()
