@@ -32,6 +32,7 @@ def settings_env(request: pytest.FixtureRequest) -> dict[str, str]:
     """Environment variables of fresh, isolated backends for one test."""
     env = {"CHUNK_SIZE": "400", "CHUNK_OVERLAP": "60", "EMBEDDING_DIM": str(EMBEDDING_DIM)}
     env["ANSWERER"] = "extractive"  # needs no model server; tests of the others choose them
+    env["EMBEDDER"] = "hashing"  # the fastest; tests/core/test_embedders.py runs the others
     for name in NAMES:
         env |= request.getfixturevalue(f"{name}_env")
     return env

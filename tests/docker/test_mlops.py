@@ -104,7 +104,7 @@ def test_make_evaluate_logs_a_run_to_mlflow(stack: Stack) -> None:
     params = {p["key"]: p["value"] for p in run["data"]["params"]}
     assert set(metrics) == {"hit_at_1", "hit_at_5", "mrr", "ndcg_at_10"}, metrics
     assert metrics["hit_at_5"] == 1.0 and metrics["mrr"] >= 0.75, metrics
-    assert params["store"] == "faiss" and params["embedder"] == "hashing", params
+    assert params["store"] == "faiss" and params["embedder"] == "minilm", params
     # The report is an artifact, stored by the server in the bucket.
     assert any(k.startswith("mlflow/") and k.endswith("/report.json") for k in bucket_keys(stack))
 

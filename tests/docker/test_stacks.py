@@ -60,7 +60,10 @@ def stack(request, docker_engine, rendered, tmp_path_factory) -> Iterator[Stack]
     stack = Stack(project, f"e2e-{request.param}-{uuid.uuid4().hex[:6]}", answers)
     try:
         stack.write_test_overrides()
-        stack.up("--build")
+        # One build after another: the classic builder shares a layer (the embedding model's)
+        # between images through its cache only.
+        stack.run("--parallel", "1", "build", timeout=900)
+        stack.up()
         yield stack
     finally:
         stack.down()
@@ -203,6 +206,26 @@ def test_images_carry_only_their_component(stack: Stack) -> None:
         assert set(image["sources"]) == expected, f"{service} image: src/{image['sources']}"
         assert not image["modules"], f"{service} image carries {image['modules']}"
         assert not image["compilers"], f"{service} image carries {image['compilers']}"
+
+
+def model_step(image: str) -> str:
+    """The id of the build step that added /opt/models to the image (its history)."""
+    out = subprocess.run(["docker", "history", "--no-trunc", "--format", "{{.ID}}\t{{.CreatedBy}}",
+                          image], capture_output=True, text=True, check=True)  # fmt: skip
+    [step] = [line.split("\t")[0] for line in out.stdout.splitlines() if "in /opt/models" in line]
+    return step
+
+
+def test_api_and_worker_share_the_model_layer(stack: Stack) -> None:
+    """The embedding model is one layer, built once: the same step in both images' history."""
+    if "worker" not in stack.services():
+        pytest.skip(f"{NOT_APPLICABLE} this stack has no worker")
+    api, worker = (
+        model_step(stack.run("images", "-q", name).strip()) for name in ("api", "worker")
+    )
+    assert api == worker, f"the model layer is built twice: {api} (api), {worker} (worker)"
+    listing = stack.run("exec", "-T", "worker", "ls", "/opt/models/all-MiniLM-L6-v2")
+    assert listing.split() == ["model.onnx", "vocab.txt.gz"], listing
 
 
 def test_built_services_stop_gracefully_within_10_seconds(stack: Stack) -> None:

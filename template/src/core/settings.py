@@ -32,9 +32,13 @@ class EnvSettings(BaseSettings):
 
 
 class EmbedderName(StrEnum):
+    MINILM = "minilm"
     HASHING = "hashing"
     SENTENCE_TRANSFORMERS = "sentence-transformers"
     OPENAI = "openai"
+
+
+MINILM_DIM = 384  # the size of the minilm embedder's vectors, fixed by its model
 
 
 class SearchMode(StrEnum):
@@ -70,8 +74,9 @@ class Settings(EnvSettings):
     min_free_disk_bytes: Annotated[int, Field(ge=0)] = 100 * 1024 * 1024
 
     # Providers: switching one is a setting, not a re-render
-    embedder: EmbedderName = EmbedderName.HASHING
-    # The vectors' size: of the hashing and OpenAI embedders, and of the vector store.
+    embedder: EmbedderName = EmbedderName.MINILM
+    # The vectors' size: of the hashing and OpenAI embedders, and of the vector store
+    # (minilm makes 384; another value is refused with it).
     embedding_dim: Annotated[int, Field(ge=8, le=8192)] = 384
     answerer: str = DEFAULT_ANSWERER
 
@@ -90,6 +95,11 @@ class Settings(EnvSettings):
     def _check_consistency(self) -> Self:
         if self.chunk_overlap >= self.chunk_size:
             raise ValueError("CHUNK_OVERLAP must be smaller than CHUNK_SIZE")
+        if self.embedder is EmbedderName.MINILM and self.embedding_dim != MINILM_DIM:
+            raise ValueError(
+                f"EMBEDDER=minilm makes {MINILM_DIM}-dimensional vectors: "
+                f"EMBEDDING_DIM must be {MINILM_DIM} (or unset)"
+            )
         return self
 
 

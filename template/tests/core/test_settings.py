@@ -12,9 +12,9 @@ from core.settings import EmbedderName, Settings, SettingsError, load_settings
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
-def test_defaults_need_no_model_and_no_key(make_settings: Callable[..., Settings]) -> None:
+def test_defaults_need_no_server_and_no_key(make_settings: Callable[..., Settings]) -> None:
     settings = make_settings()
-    assert settings.embedder is EmbedderName.HASHING
+    assert settings.embedder is EmbedderName.MINILM  # its model files come with the dependencies
     assert OpenAISettings().openai_api_key is None
     assert settings.chunk_overlap < settings.chunk_size
 
@@ -25,7 +25,7 @@ def test_defaults_need_no_model_and_no_key(make_settings: Callable[..., Settings
         ("CHUNK_SIZE", "many", "CHUNK_SIZE: Input should be a valid integer"),
         ("CHUNK_SIZE", "10", "CHUNK_SIZE: Input should be greater than or equal to 100"),
         ("CHUNK_OVERLAP", "400", "CHUNK_OVERLAP must be smaller than CHUNK_SIZE"),
-        ("EMBEDDER", "word2vec", "EMBEDDER: Input should be 'hashing'"),
+        ("EMBEDDER", "word2vec", "EMBEDDER: Input should be 'minilm', 'hashing'"),
         ("ANSWERER", "oracle", "ANSWERER: Input should be 'extractive'"),
         ("MAX_UPLOAD_BYTES", "0", "MAX_UPLOAD_BYTES: Input should be greater than 0"),
     ],
