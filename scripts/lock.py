@@ -24,8 +24,8 @@ UV = Path(sys.executable).with_name("uv")
 ANSWER_SETS = [
     {
         "database": "postgresql", "worker": True, "object_store": "s3", "llm": "ollama",
-        "experiment_tracking": "mlflow", "ci": "none",
-        "components": {"team_service": "service", "team_consumer": "consumer"},
+        "experiment_tracking": "mlflow", "orchestrator": "airflow", "batch_processing": "spark",
+        "ci": "none", "components": {"team_service": "service", "team_consumer": "consumer"},
     },
     {"database": "mongodb", "vector_store": "qdrant", "ci": "none"},
     {"vector_store": "chroma", "ci": "none"},

@@ -13,19 +13,23 @@ HERE = Path(__file__).resolve().parent
 DOCUMENTS = {
     "lighthouses.pdf": (
         "Lighthouses",
-        "A Fresnel lens, invented by Augustin Fresnel in 1822, uses concentric prisms to focus the "
-        "lamp into a beam visible more than 30 kilometres out to sea. Each lighthouse has its own "
-        "light characteristic, a pattern of flashes that lets sailors identify it at night. "
-        "The Pharos of Alexandria, one of the Seven Wonders of the Ancient World, was a lighthouse. "
-        "Keepers trimmed the wicks and wound the clockwork that turned the lens until automation.",
+        (
+            "A Fresnel lens, invented by Augustin Fresnel in 1822, uses concentric prisms to focus the "
+            "lamp into a beam visible more than 30 kilometres out to sea. Each lighthouse has its own "
+            "light characteristic, a pattern of flashes that lets sailors identify it at night. "
+            "The Pharos of Alexandria, one of the Seven Wonders of the Ancient World, was a lighthouse. "
+            "Keepers trimmed the wicks and wound the clockwork that turned the lens until automation."
+        ),
     ),
     "cheese_making.pdf": (
         "Making cheese",
-        "Cheese begins when rennet, an enzyme, curdles milk into solid curds and liquid whey. "
-        "Cheddar curds are cut, stacked and turned in a process called cheddaring. "
-        "Hard cheeses such as Parmigiano Reggiano are aged for at least twelve months, while "
-        "the blue veins of Roquefort come from the mould Penicillium roqueforti. "
-        "Brine baths give feta its salty taste.",
+        (
+            "Cheese begins when rennet, an enzyme, curdles milk into solid curds and liquid whey. "
+            "Cheddar curds are cut, stacked and turned in a process called cheddaring. "
+            "Hard cheeses such as Parmigiano Reggiano are aged for at least twelve months, while "
+            "the blue veins of Roquefort come from the mould Penicillium roqueforti. "
+            "Brine baths give feta its salty taste."
+        ),
     ),
 }
 

@@ -240,7 +240,9 @@ def test_backup_wipe_restore_brings_the_data_back(stack):
             "print(json.dumps([d['filename'] for d in json.load(u.urlopen(r))['items']]))"
         )
         key = f"API_KEY={dotenv(stack.project)['API_KEY']}"
-        return json.loads(stack.run("exec", "-T", "-e", key, "api", "python", "-c", script, timeout=60))
+        return json.loads(
+            stack.run("exec", "-T", "-e", key, "api", "python", "-c", script, timeout=60)
+        )
 
     before = documents()
     assert "monitoring.txt" in before, before

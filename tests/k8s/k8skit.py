@@ -202,7 +202,10 @@ def check_workloads_match_compose(rendering: Rendering) -> list[str]:
                 if c["image"] not in images
             ]
             names = {e["name"] for e in container.get("env", [])} - EXTRA_ENV.get(name, set())
-            if names != set(spec.get("environment") or {}):
+            # Compose gives a password as a file (X_FILE, a Compose secret); a pod reads the
+            # same Secret as X (secretKeyRef).
+            expected = {v.removesuffix("_FILE") for v in spec.get("environment") or {}}
+            if names != expected:
                 problems.append(
                     f"{overlay}: {name} env {sorted(names)} != Compose "
                     f"{sorted(spec.get('environment') or {})}"

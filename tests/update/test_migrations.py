@@ -31,7 +31,7 @@ def script_rename(template: TemplateClone) -> None:
     template.rename(source, renamed)
     # references elsewhere follow the rename; the file itself is only moved
     for path in template.file("template").rglob("*"):
-        if path.is_file() and path != template.file(renamed) and "alerts.yml" in path.read_text():
+        if path.is_file() and path != template.file(renamed) and b"alerts.yml" in path.read_bytes():
             path.write_text(path.read_text().replace("alerts.yml", "alert-rules.yml"))
     template.release("v1.0.0")
     template.revert_last()

@@ -34,7 +34,10 @@ MONITORING = ("--profile", "monitoring")
 # In every project since, not part of the refactor: issue 13's evaluation job (profile jobs);
 # issue 16's API keys and trusted hosts (variables, the UI's key, Prometheus' key as a Compose
 # secret, the worker's metrics address): ignored as variables and as Compose keys.
-ADDED_SINCE = {"EVAL_TOP_K"}
+# Issue 11: search modes and the semantic embedder (the new default); issue 16: per-document
+# limits and free disk space.
+ADDED_SINCE = {"EVAL_TOP_K", "SEARCH_MODE", "EMBEDDER", "MINILM_THREADS", "MAX_TEXT_CHARS",
+               "MAX_CHUNKS", "MIN_FREE_DISK_BYTES", "DATA_DIR"}  # fmt: skip
 SECURITY = {"API_KEY", "UI_API_KEY", "PROMETHEUS_API_KEY", "API_KEY_HASHES", "API_AUTH",
             "ALLOWED_HOSTS", "WORKER_METRICS_HOST", "secrets"}  # fmt: skip
 # Lists whose order means something; every other list is compared as a set.
@@ -104,7 +107,7 @@ def normalised(value: Any, key: str = "") -> Any:
         return {
             k: normalised(v, k)
             for k, v in value.items()
-            if not k.startswith("x-") and k not in SECURITY
+            if not k.startswith("x-") and k not in SECURITY | ADDED_SINCE
         }
     if isinstance(value, list):
         items = [normalised(v) for v in value]

@@ -17,9 +17,11 @@ AFTER = {"etl": "job", "thumbs": "consumer"}
 LISTS = {
     "docker-compose.yml",
     "pyproject.toml",
+    "uv.lock",
     "Makefile",
     "README.md",
     ".github/workflows/ci.yml",
+    ".github/dependabot.yml",
 }
 OWN = ("docker-compose-{}.yml", "docker/{}/", "src/{}/", "tests/{}/")
 

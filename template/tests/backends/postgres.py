@@ -60,9 +60,14 @@ def empty_database_url(postgres_uri: str) -> str:
 
 
 @pytest.fixture
-def database_url(postgres_uri: str, migrated_template: str) -> str:
-    """A new database for one test, already migrated (copied from the migrated template)."""
-    return _database(postgres_uri, f"test_{uuid.uuid4().hex[:12]}", template=migrated_template)
+def database_url(postgres_uri: str, migrated_template: str) -> Iterator[str]:
+    """A new database for one test, already migrated (copied from the migrated template); its
+    connections are closed after the test (the server accepts 100)."""
+    from core.database import engine_for
+
+    url = _database(postgres_uri, f"test_{uuid.uuid4().hex[:12]}", template=migrated_template)
+    yield url
+    engine_for(url).dispose()
 
 
 @pytest.fixture

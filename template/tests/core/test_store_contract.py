@@ -72,6 +72,13 @@ def test_hybrid_finds_an_exact_identifier_the_vectors_miss(hashing: RagService) 
     assert hybrid[0].score > hybrid[1].score
 
 
+@pytest.mark.parametrize("query", ['"', "a\x00b", "\x00", "-", "*", "NEAR(", "AND OR NOT", "'; --"])
+def test_keyword_search_takes_any_text(service: RagService, query: str) -> None:
+    """What a user types is words to find, never query syntax (found by the fuzz tier: NUL)."""
+    service.ingest("a.txt", b"Plain words only.")
+    assert service.search(query, top_k=3, mode=SearchMode.KEYWORD) == []
+
+
 def test_the_embedding_is_recorded_and_another_refused(
     hashing: RagService, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -51,13 +51,14 @@ embedding_record = Table(
     Column("dim", Integer, nullable=False),
 )
 
-# The query's words, stop words left out, any of them matching (ts_rank favours chunks
-# matching more of them). No word left: a NULL query, which matches nothing.
-KEYWORD_SEARCH = text("""
+# Each of the query's terms (split at spaces, stop words left out) as a phrase, any of them
+# matching (ts_rank favours chunks matching more of them): `ZX-4471-B` matches as written, not
+# every text holding "zx" and "4471". No term left: a NULL query, which matches nothing.
+KEYWORD_SEARCH = text(r"""
     WITH words AS (
-        SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery AS query
-        FROM unnest(to_tsvector('simple', :query))
-        WHERE lexeme <> ALL(:stop_words)
+        SELECT string_agg(phraseto_tsquery('simple', term)::text, ' | ')::tsquery AS query
+        FROM regexp_split_to_table(:query, '\s+') AS term
+        WHERE lower(term) <> ALL(:stop_words) AND numnode(phraseto_tsquery('simple', term)) > 0
     )
     SELECT document_id, source, chunk_index, text, ts_rank(text_search, words.query) AS score
     FROM chunks, words
