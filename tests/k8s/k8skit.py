@@ -202,10 +202,10 @@ def check_workloads_match_compose(rendering: Rendering) -> list[str]:
                 if c["image"] not in images
             ]
             names = {e["name"] for e in container.get("env", [])} - EXTRA_ENV.get(name, set())
-            # Compose gives a password as a file (X_FILE, a Compose secret); a pod reads the
-            # same Secret as X (secretKeyRef).
-            expected = {v.removesuffix("_FILE") for v in spec.get("environment") or {}}
-            if names != expected:
+            # Compose gives a password as a file (X_FILE or X__FILE, a Compose secret); a pod
+            # reads the same Secret as X (secretKeyRef).
+            variables = {v.removesuffix("_FILE").rstrip("_") for v in spec.get("environment") or {}}
+            if names != variables:
                 problems.append(
                     f"{overlay}: {name} env {sorted(names)} != Compose "
                     f"{sorted(spec.get('environment') or {})}"

@@ -35,9 +35,12 @@ MONITORING = ("--profile", "monitoring")
 # issue 16's API keys and trusted hosts (variables, the UI's key, Prometheus' key as a Compose
 # secret, the worker's metrics address): ignored as variables and as Compose keys.
 # Issue 11: search modes and the semantic embedder (the new default); issue 16: per-document
-# limits and free disk space.
+# limits, free disk space, passwords as Compose secrets (X_FILE), Redis's memory policy.
 ADDED_SINCE = {"EVAL_TOP_K", "SEARCH_MODE", "EMBEDDER", "MINILM_THREADS", "MAX_TEXT_CHARS",
-               "MAX_CHUNKS", "MIN_FREE_DISK_BYTES", "DATA_DIR"}  # fmt: skip
+               "MAX_CHUNKS", "MIN_FREE_DISK_BYTES", "DATA_DIR", "x-required"}  # fmt: skip
+ADDED_SINCE |= {f"{name}{suffix}" for suffix in ("", "_FILE", "__FILE") for name in (
+    "POSTGRES_PASSWORD", "MONGO_INITDB_ROOT_PASSWORD", "GF_SECURITY_ADMIN_PASSWORD")}  # fmt: skip
+REDIS_MEMORY = ["--maxmemory", "384mb", "--maxmemory-policy", "noeviction"]
 SECURITY = {"API_KEY", "UI_API_KEY", "PROMETHEUS_API_KEY", "API_KEY_HASHES", "API_AUTH",
             "ALLOWED_HOSTS", "WORKER_METRICS_HOST", "secrets"}  # fmt: skip
 # Lists whose order means something; every other list is compared as a set.
@@ -110,6 +113,8 @@ def normalised(value: Any, key: str = "") -> Any:
             if not k.startswith("x-") and k not in SECURITY | ADDED_SINCE
         }
     if isinstance(value, list):
+        if key == "command" and value[-len(REDIS_MEMORY) :] == REDIS_MEMORY:
+            value = value[: -len(REDIS_MEMORY)]
         items = [normalised(v) for v in value]
         return items if key in ORDERED else sorted(items, key=json.dumps)
     return value
@@ -139,7 +144,8 @@ def differences(before: Path, after: Path, monitoring: bool) -> list[str]:
     if sorted(old_env) != sorted(set(new_env) - SECURITY):
         problems.append(f".env variables: {sorted(old_env)} != {sorted(new_env)}")
     added = variables((after / ".env.example").read_bytes())
-    diff(variables((before / ".env.example").read_bytes()),
+    diff({k: v for k, v in variables((before / ".env.example").read_bytes()).items()
+          if k not in ADDED_SINCE},
          {k: v for k, v in added.items() if k not in ADDED_SINCE | SECURITY}, ".env.example",
          problems)  # fmt: skip
     keys = [line for line in (after / ".env").read_text().splitlines()
