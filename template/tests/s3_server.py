@@ -48,6 +48,8 @@ def s3_server(folder: Path) -> Iterator[S3Server]:
     command += [f"-s3.port={port}", f"-s3.config={folder / 's3.json'}"]
     command += ["-s3.autoCreateBucket=false", "-webdav=false", "-admin.ui=false"]
     command += ["-s3.port.iceberg=0", "-s3.port.lance=0"]
+    # Each test's bucket takes volumes of its own: small ones, and enough of them.
+    command += ["-master.volumeSizeLimitMB=64", "-volume.max=500"]
     command += [f"{flag}={value}" for flag, value in ports.items()]
     log = (folder / "weed.log").open("w")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)

@@ -183,6 +183,9 @@ class RagService:
         removed_metadata = self.catalog.remove(document_id)
         return removed_chunks > 0 or removed_metadata
 
+    def close(self) -> None:
+        self.store.close()
+
     def chunk_count(self) -> int:
         return self.store.count()
 

@@ -21,3 +21,22 @@ def content_words(text: str) -> list[str]:
             word = word[:-1]
         words.append(word)
     return words
+
+
+def query_terms(text: str) -> list[str]:
+    """What a full-text search looks for: each space-separated part of a query, as a content
+    word, or, when written as several words in one (ZX-4471-B), as all of them in order
+    ("zx-4471-b"): a phrase, which the parts of other identifiers do not match."""
+    terms = []
+    for part in text.split():
+        words = _WORD.findall(part.lower())
+        if len(words) > 1:
+            terms.append("-".join(words))
+        else:
+            terms.extend(content_words(part))
+    return terms
+
+
+def indexed_terms(text: str) -> list[str]:
+    """What a text is found by: its content words and its terms of several words."""
+    return content_words(text) + [term for term in query_terms(text) if "-" in term]

@@ -62,7 +62,7 @@ def test_a_foreign_host_is_refused(client: TestClient) -> None:
     assert client.get("/healthz", headers={"Host": "10.1.2.3:8000"}).status_code == 200
 
 
-def test_a_cross_site_upload_stores_nothing(make_client: MakeClient, client: TestClient) -> None:
+def test_a_cross_site_upload_stores_nothing(make_client: MakeClient) -> None:
     """A web page can POST a form to a local API without a preflight, but cannot add the key;
     no CORS header lets it read an answer or send the key."""
     page = make_client(key=None)
@@ -76,7 +76,7 @@ def test_a_cross_site_upload_stores_nothing(make_client: MakeClient, client: Tes
                           "Access-Control-Request-Headers": "authorization"},
     )  # fmt: skip
     assert "access-control-allow-origin" not in preflight.headers
-    assert client.get("/documents").json()["total"] == 0
+    assert page.app.state.service.chunk_count() == 0
 
 
 def test_the_api_refuses_to_start_without_keys(settings_env: dict[str, str]) -> None:

@@ -20,7 +20,10 @@ import pytest
 from core.service import RagService
 from core.settings import Settings
 from core.stores import faiss as faiss_store
+from tests.backends import IN_OTHER_PROCESSES
 from tests.backends.faiss import assert_no_leftovers
+
+pytestmark = IN_OTHER_PROCESSES
 
 BEFORE = {"a.txt": 3, "b.txt": 2}  # stored before the kill point is armed
 AFTER = {"a.txt": 5, "c.txt": 4}  # a.txt replaced, c.txt new: one of them is killed

@@ -22,6 +22,7 @@ from core.service import EmbeddingMismatch, RagService
 from core.settings import Settings
 from core.stores.base import EmbeddingRecord
 from core.stores.faiss import DATABASE_FILE, FaissStore
+from tests.backends import IN_OTHER_PROCESSES
 from tests.backends.faiss import assert_no_leftovers
 
 WRITERS = 4
@@ -40,6 +41,7 @@ def _write_documents(directory: str, writer: int, start: Barrier) -> None:
         service.ingest_texts("shared.txt", texts)
 
 
+@IN_OTHER_PROCESSES
 def test_writer_processes_on_one_name_lose_nothing(settings: Settings, tmp_path: Path) -> None:
     context = multiprocessing.get_context("spawn")
     start = context.Barrier(WRITERS)
@@ -129,6 +131,7 @@ def test_a_damaged_file_is_refused(settings: Settings, settings_env: dict[str, s
         RagService(settings)
 
 
+@IN_OTHER_PROCESSES
 def test_reindex_re_embeds_every_document_and_resumes_after_a_failure(
     settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

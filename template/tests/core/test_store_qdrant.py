@@ -18,6 +18,7 @@ from core.service import RagService
 from core.settings import Settings, SettingsError
 from core.stores.base import EmbeddingRecord
 from core.stores.qdrant import QdrantStore, _chunk_ids, create, words_vector
+from core.words import indexed_terms
 from tests.backends import EMBEDDING_DIM
 
 EMBEDDING = EmbeddingRecord("hashing", EMBEDDING_DIM)
@@ -49,8 +50,11 @@ def test_server_mode_not_ready_names_the_vector_store(
 ) -> None:
     monkeypatch.delenv("QDRANT_PATH")
     monkeypatch.setenv("QDRANT_URL", "http://127.0.0.1:9")  # nothing listens
-    status = RagService(settings).check_ready()
-    assert status["vector_store"] != "ok"
+    try:
+        problem = RagService(settings).check_ready()["vector_store"]
+    except StorageUnavailable as error:  # the store's embedding record is read at start
+        problem = str(error)
+    assert "cannot be reached" in problem
 
 
 def _version(
@@ -122,7 +126,7 @@ def _plant(
     points = [
         models.PointStruct(
             id=point_id,
-            vector={"": vector.tolist(), "words": words_vector(text)},
+            vector={"": vector.tolist(), "words": words_vector(indexed_terms(text))},
             payload={**payload, "chunk_index": index, "text": text},
         )
         for index, (point_id, text, vector) in enumerate(

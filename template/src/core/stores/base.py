@@ -72,6 +72,9 @@ class VectorStore(ABC):
     def check(self) -> None:
         """Raise if the store cannot be used (read or written)."""
 
+    def close(self) -> None:  # noqa: B027 (most stores hold nothing to release)
+        """Release what the store holds open (a local folder, connections)."""
+
 
 @runtime_checkable
 class DocumentListing(Protocol):

@@ -37,7 +37,7 @@ from core.errors import StorageUnavailable
 from core.models import DocumentInfo, Hit
 from core.settings import EnvSettings
 from core.stores.base import EmbeddingRecord, VectorStore, chunk_id, parse_time
-from core.words import content_words
+from core.words import query_terms
 
 BATCH = 1000
 CANDIDATES = 1000
@@ -230,10 +230,13 @@ class ChromaStore(VectorStore):
 
     @_reachable
     def keyword_search(self, query: str, top_k: int) -> list[Hit]:
-        words = sorted(set(content_words(query)))
-        if not words:
+        terms = sorted(set(query_terms(query)))
+        if not terms:
             return []  # only stop words: nothing to look for
-        patterns = [rf"\b{re.escape(word)}s?\b" for word in words]  # whole words, or plurals
+        # Whole words, or plurals; a term of several words (zx-4471-b) as a phrase.
+        patterns = [
+            r"\b" + r"\W+".join(map(re.escape, term.split("-"))) + r"s?\b" for term in terms
+        ]
         found = self._collection.get(
             where_document={"$regex": "(?i)" + "|".join(patterns)},
             limit=CANDIDATES,
@@ -241,7 +244,7 @@ class ChromaStore(VectorStore):
         )
         texts = [text.lower() for text in found["documents"] or []]
         counts = [[len(re.findall(pattern, text)) for pattern in patterns] for text in texts]
-        matching = [sum(1 for row in counts if row[i]) for i in range(len(words))]
+        matching = [sum(1 for row in counts if row[i]) for i in range(len(terms))]
         weights = [math.log(1 + (len(texts) - n + 0.5) / (n + 0.5)) for n in matching]
         scores = [
             sum(w * 2.2 * c / (c + 1.2) for w, c in zip(weights, row, strict=True))

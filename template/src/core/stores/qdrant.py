@@ -33,7 +33,7 @@ from core.errors import StorageUnavailable
 from core.models import DocumentInfo, Hit
 from core.settings import EnvSettings
 from core.stores.base import EmbeddingRecord, VectorStore, chunk_id, parse_time
-from core.words import content_words
+from core.words import indexed_terms, query_terms
 
 logger = logging.getLogger(__name__)
 
@@ -75,9 +75,9 @@ def _chunk_ids(document_id: str, version: str, chunks: int) -> list[str]:
     return [_uuid(chunk_id(document_id, version, index)) for index in range(chunks)]
 
 
-def words_vector(text: str) -> models.SparseVector:
-    """Each word's hash with its saturated count (BM25's k1 = 1.2); Qdrant multiplies by IDF."""
-    counts = Counter(zlib.crc32(word.encode()) for word in content_words(text))
+def words_vector(terms: list[str]) -> models.SparseVector:
+    """Each term's hash with its saturated count (BM25's k1 = 1.2); Qdrant multiplies by IDF."""
+    counts = Counter(zlib.crc32(term.encode()) for term in terms)
     return models.SparseVector(
         indices=list(counts), values=[2.2 * count / (count + 1.2) for count in counts.values()]
     )
@@ -125,6 +125,12 @@ class QdrantStore(VectorStore):
             client.create_collection(self._records, vectors_config={})
         self._repair(client)
         return client
+
+    def close(self) -> None:
+        """Local mode: the folder is free for another client (one at a time)."""
+        client = self.__dict__.pop("_client", None)
+        if client is not None:
+            client.close()
 
     @cached_property
     def _keywords(self) -> bool:
@@ -206,7 +212,7 @@ class QdrantStore(VectorStore):
         points = [
             models.PointStruct(
                 id=point_id,
-                vector={"": vector.tolist(), WORDS: words_vector(text)}
+                vector={"": vector.tolist(), WORDS: words_vector(indexed_terms(text))}
                 if self._keywords
                 else vector.tolist(),
                 payload={**record, "chunk_index": index, "text": text},
@@ -263,7 +269,7 @@ class QdrantStore(VectorStore):
 
     @_reachable
     def keyword_search(self, query: str, top_k: int) -> list[Hit]:
-        words = words_vector(query)
+        words = words_vector(query_terms(query))
         if not words.indices or not self._keywords:
             return []  # only stop words, or a collection without words
         points = self._client.query_points(
