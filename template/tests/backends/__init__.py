@@ -2,8 +2,8 @@
 as a pytest plugin by tests/conftest.py, and provides the fixture `<name>_env`: the environment
 variables of a fresh, isolated instance of the backend for one test."""
 
-import os
 import pkgutil
+from importlib import import_module
 
 import pytest
 
@@ -11,9 +11,10 @@ EMBEDDING_DIM = 384  # of the tests' embeddings, and of the vectors in a migrate
 
 NAMES = [module.name for module in pkgutil.iter_modules(__path__)]
 
-# For tests that run the service in other processes: mongomock lives in this one.
+# For tests that run the service in other processes: a backend imitated in this process (its
+# module sets IMITATED = True) cannot follow them.
 IN_OTHER_PROCESSES = pytest.mark.skipif(
-    "mongo" in NAMES and "TEST_MONGODB_URL" not in os.environ,
-    reason="not applicable here: the service runs in other processes, which need a real MongoDB "
-    "server (none can run on this machine); set TEST_MONGODB_URL to run it",
+    any(getattr(import_module(f"{__name__}.{name}"), "IMITATED", False) for name in NAMES),
+    reason="not applicable here: the service runs in other processes, and a backend of this "
+    "project is imitated in this one (see tests/backends)",
 )

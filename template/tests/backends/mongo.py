@@ -6,10 +6,13 @@ import uuid
 
 import pytest
 
+# Without a server, the catalog runs on mongomock, which lives in this process.
+IMITATED = "TEST_MONGODB_URL" not in os.environ
+
 
 @pytest.fixture
 def mongo_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    if "TEST_MONGODB_URL" not in os.environ:
+    if IMITATED:
         import mongomock
 
         monkeypatch.setattr("core.catalog.mongo.MongoClient", mongomock.MongoClient)

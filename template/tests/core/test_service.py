@@ -56,7 +56,7 @@ def test_reingesting_replaces_the_document(service: RagService) -> None:
 def test_list_documents_pages_newest_first(service: RagService) -> None:
     for number in range(5):
         service.ingest(f"doc{number}.txt", f"Document number {number}.".encode())
-        time.sleep(0.002)  # distinct times, also in MongoDB (milliseconds)
+        time.sleep(0.002)  # distinct times, also in a database that keeps milliseconds
     first, total = service.list_documents(0, 2)
     second, _ = service.list_documents(2, 2)
     last, _ = service.list_documents(4, 2)

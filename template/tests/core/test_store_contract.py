@@ -85,7 +85,7 @@ def test_the_embedding_is_recorded_and_another_refused(
     assert hashing.store.recorded_embedding() is None
     hashing.ingest("tides.md", b"The tides follow the moon.")
     assert hashing.store.recorded_embedding() == hashing.embedding == ("hashing", 384)
-    hashing.close()  # Qdrant's local mode: one client per folder
+    hashing.close()  # a store on a local folder may take one client at a time
     assert RagService(Settings()).embedding == hashing.embedding  # the same embedder starts
     monkeypatch.setenv("EMBEDDING_DIM", "256")
     with pytest.raises(EmbeddingMismatch) as stopped:
