@@ -118,4 +118,4 @@ def test_an_empty_faiss_volume_is_restored_from_the_bucket(stack: Stack, api: ht
     assert hits.status_code == 200, hits.text
     assert hits.json()["hits"][0]["source"] == "glaciers.md", hits.json()
     logs = stack.run("logs", "--no-color", "api", "worker")
-    assert "restored the FAISS index from snapshot" in logs
+    assert "restored the vector store from snapshot" in logs
