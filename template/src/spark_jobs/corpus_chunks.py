@@ -17,16 +17,20 @@ import itertools
 import json
 import os
 import sys
+import tempfile
 import urllib.error
 import urllib.request
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
 from pyspark.sql import Row, SparkSession
 from pyspark.sql.types import IntegerType, StringType, StructField, StructType
 
-# The application's chunker, shipped to the executors as a file (it needs only `re`).
-CHUNKING = Path(__file__).resolve().parents[1] / "core" / "chunking.py"
+# The application's chunker and what it imports (standard library only), shipped to the
+# executors as a zip of the `core` package.
+CORE = Path(__file__).resolve().parents[1] / "core"
+SHIPPED = ("__init__.py", "errors.py", "chunking.py")
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 SCHEMA = StructType(
@@ -72,25 +76,37 @@ def extract(filename: str, content: bytes) -> str:
     return text
 
 
-def chunk_file(path: str, content: bytes, size: int, overlap: int) -> list[Row]:
-    from chunking import split_text  # on the executors too: shipped with addPyFile
+def chunk_file(path: str, content: bytes, size: int, overlap: int, max_chunks: int) -> list[Row]:
+    from core.chunking import split_text  # on the executors too: shipped with addPyFile
+    from core.errors import IngestError
 
     filename = PurePosixPath(path).name
     try:
-        texts = split_text(extract(filename, content), size, overlap)
+        texts = split_text(extract(filename, content), size, overlap, max_chunks)
         if not texts:
             raise ValueError("no text")
-    except ValueError as error:
+    except (ValueError, IngestError) as error:
         return [Row(filename=filename, chunk_index=-1, text=None, error=f"{error}")]
     return [Row(filename=filename, chunk_index=i, text=t, error=None) for i, t in enumerate(texts)]
 
 
-def chunk(spark: SparkSession, corpus: str, output: str, size: int, overlap: int) -> dict:
-    spark.sparkContext.addPyFile(str(CHUNKING))
-    files = spark.sparkContext.binaryFiles(Path(corpus).resolve().as_uri())
-    rows = files.flatMap(lambda item: chunk_file(item[0], item[1], size, overlap))
-    frame = spark.createDataFrame(rows, SCHEMA)
-    frame.write.mode("overwrite").parquet(output)
+def core_archive(folder: Path) -> str:
+    archive = folder / "core.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name in SHIPPED:
+            zipped.write(CORE / name, f"core/{name}")
+    return str(archive)
+
+
+def chunk(
+    spark: SparkSession, corpus: str, output: str, size: int, overlap: int, max_chunks: int = 5000
+) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        spark.sparkContext.addPyFile(core_archive(Path(folder)))
+        files = spark.sparkContext.binaryFiles(Path(corpus).resolve().as_uri())
+        rows = files.flatMap(lambda item: chunk_file(item[0], item[1], size, overlap, max_chunks))
+        frame = spark.createDataFrame(rows, SCHEMA)
+        frame.write.mode("overwrite").parquet(output)
     written = spark.read.parquet(output)
     failed = written.where("error IS NOT NULL").count()
     return {
@@ -135,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     chunk_step.add_argument("--corpus", required=True)
     chunk_step.add_argument("--output", required=True)
     for option, variable, default in [("--chunk-size", "CHUNK_SIZE", 800),
-                                      ("--chunk-overlap", "CHUNK_OVERLAP", 120)]:  # fmt: skip
+                                      ("--chunk-overlap", "CHUNK_OVERLAP", 120),
+                                      ("--max-chunks", "MAX_CHUNKS", 5000)]:  # fmt: skip
         chunk_step.add_argument(option, type=int, default=int(os.environ.get(variable, default)))
     load_step = steps.add_parser("load", help="chunks in Parquet -> the API")
     load_step.add_argument("--chunks", required=True)
@@ -145,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     spark = SparkSession.builder.appName(f"corpus-chunks-{args.step}").getOrCreate()
     try:
         if args.step == "chunk":
-            summary = chunk(spark, args.corpus, args.output, args.chunk_size, args.chunk_overlap)
+            summary = chunk(spark, args.corpus, args.output, args.chunk_size,
+                            args.chunk_overlap, args.max_chunks)  # fmt: skip
         else:
             summary = load(spark, args.chunks, args.api_url, os.environ.get("API_KEY", ""))
     finally:
