@@ -99,19 +99,24 @@ def test_unusable_storage_does_not_stop_the_api(
         if (replaced := unusable(name, value, tmp_path)) is not None
     }
     if not broken:
-        pytest.skip("the store of this project is a server the tests do not stop")
+        pytest.skip(
+            "not applicable here: the storage of this project is a server these tests do not stop"
+        )
     for name, value in broken.items():
         monkeypatch.setenv(name, value)
     client = make_client()
     assert client.get("/healthz").status_code == 200
     ready = client.get("/readyz")
     assert ready.status_code == 503
-    assert ready.json()["checks"]["vector_store"] != "ok"
-    for response in (
+    checks = ready.json()["checks"]
+    assert any(state != "ok" for state in checks.values()), checks
+    responses = [
         upload(client, "notes.txt", b"The lighthouse keeper logs the tides."),
         client.get("/documents"),
-        client.post("/search", json={"query": "tides"}),
-    ):
+    ]
+    if checks.get("vector_store") != "ok":  # a store that works still answers searches
+        responses.append(client.post("/search", json={"query": "tides"}))
+    for response in responses:
         assert response.status_code == 503, response.text
         assert "unavailable" in response.json()["detail"]
         assert response.headers["Retry-After"]
