@@ -10,6 +10,8 @@ import pytest
 EMBEDDING_DIM = 384  # of the tests' embeddings, and of the vectors in a migrated database
 
 NAMES = [module.name for module in pkgutil.iter_modules(__path__)]
+# They are pytest plugins (tests/conftest.py), imported here first: rewrite their asserts too.
+pytest.register_assert_rewrite(*(f"{__name__}.{name}" for name in NAMES))
 
 # For tests that run the service in other processes: a backend imitated in this process (its
 # module sets IMITATED = True) cannot follow them.

@@ -61,6 +61,7 @@ def test_ask_streams_the_answer_as_events(api: TestClient) -> None:
 def test_model_server_down_is_a_clear_503(api: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     down = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
     monkeypatch.setenv("LLM_URL", down)
+    api.app.state.service.close()  # a store on a local folder takes one client at a time
     with TestClient(
         api.app, base_url=str(api.base_url), headers=api.headers, raise_server_exceptions=False
     ) as client:
