@@ -14,8 +14,10 @@ changes it.
 """
 
 from abc import ABC, abstractmethod
-from datetime import datetime
-from typing import NamedTuple, Protocol, runtime_checkable
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from core.embedders.base import Vectors
 from core.models import DocumentInfo, Hit
@@ -89,3 +91,44 @@ def chunk_id(document_id: str, version: str, chunk_index: int) -> str:
 
 def parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value)
+
+
+# Stores without transactions write a document's new version beside the old one, then commit it
+# in a record of the document: a writer may still be finishing a version for this long.
+WRITE_GRACE = timedelta(minutes=10)
+
+
+def sort_versions(
+    chunks: Iterable[tuple[Any, dict[str, Any]]], cutoff: datetime
+) -> tuple[dict[str, dict[str, Any]], list[Any]]:
+    """From every chunk (its id, its version's payload): each document's latest complete
+    version, and the chunks to remove: superseded versions, and incomplete ones from before
+    cutoff (no writer can still be finishing them)."""
+    ids: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    versions: dict[tuple[str, str], dict[str, Any]] = {}
+    for chunk, payload in chunks:
+        key = (payload["document_id"], payload["version"])
+        ids[key].append(chunk)
+        versions[key] = payload
+    latest: dict[str, dict[str, Any]] = {}
+    for key, payload in versions.items():
+        if len(ids[key]) == payload["chunks"] and _newer(payload, latest.get(key[0])):
+            latest[key[0]] = payload
+    stale = []
+    for (document_id, version), payload in versions.items():
+        kept = latest.get(document_id)
+        if payload is kept:
+            continue
+        if _newer(kept, payload) or parse_time(payload["ingested_at"]) < cutoff:
+            stale += ids[document_id, version]
+    return latest, stale
+
+
+def _newer(payload: dict[str, Any] | None, than: dict[str, Any] | None) -> bool:
+    """Whether a version is later than another (None: no version); ties by version id."""
+    if payload is None or than is None:
+        return than is None and payload is not None
+    return (parse_time(payload["ingested_at"]), payload["version"]) > (
+        parse_time(than["ingested_at"]),
+        than["version"],
+    )

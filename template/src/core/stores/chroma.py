@@ -19,9 +19,8 @@ import re
 import threading
 import uuid
 import zlib
-from collections import defaultdict
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cached_property, wraps
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -36,7 +35,14 @@ from core.embedders.base import Vectors
 from core.errors import StorageUnavailable
 from core.models import DocumentInfo, Hit
 from core.settings import EnvSettings
-from core.stores.base import EmbeddingRecord, VectorStore, chunk_id, parse_time
+from core.stores.base import (
+    WRITE_GRACE,
+    EmbeddingRecord,
+    VectorStore,
+    chunk_id,
+    parse_time,
+    sort_versions,
+)
 from core.words import query_terms
 
 BATCH = 1000
@@ -44,7 +50,6 @@ CANDIDATES = 1000
 PLACEHOLDER = [1.0]  # the embedding of a record
 # At open, another process may be writing a version: an incomplete version is left alone
 # while younger than this.
-WRITE_GRACE = timedelta(minutes=10)
 # Writers of one document in this process take turns.
 _LOCKS = [threading.Lock() for _ in range(64)]
 
@@ -123,25 +128,11 @@ class ChromaStore(VectorStore):
     def _repair(self, chunks: Collection, records: Collection) -> None:
         """Keep each document's latest complete version; remove superseded versions, and
         incomplete ones no writer can still be finishing."""
-        ids: dict[tuple[str, str], list[str]] = defaultdict(list)
-        versions: dict[tuple[str, str], dict[str, Any]] = {}
-        for chunk_id_, metadata in _all(chunks):
-            payload = {key: metadata[key] for key in RECORD_FIELDS}
-            key = (payload["document_id"], payload["version"])
-            ids[key].append(chunk_id_)
-            versions[key] = payload
-        latest: dict[str, dict[str, Any]] = {}
-        for key, payload in versions.items():
-            if len(ids[key]) == payload["chunks"] and _newer(payload, latest.get(key[0])):
-                latest[key[0]] = payload
-        cutoff = datetime.now(UTC) - WRITE_GRACE
-        stale = []
-        for (document_id, version), payload in versions.items():
-            kept = latest.get(document_id)
-            if payload is kept:
-                continue
-            if _newer(kept, payload) or parse_time(payload["ingested_at"]) < cutoff:
-                stale += ids[document_id, version]
+        versions = (
+            (chunk, {key: metadata[key] for key in RECORD_FIELDS})
+            for chunk, metadata in _all(chunks)
+        )
+        latest, stale = sort_versions(versions, datetime.now(UTC) - WRITE_GRACE)
         for start in range(0, len(stale), BATCH):
             chunks.delete(ids=stale[start : start + BATCH])
         stored = dict(_all(records))
@@ -312,16 +303,6 @@ def _all(collection: Collection) -> Iterator[tuple[str, dict[str, Any]]]:
         if len(page["ids"]) < BATCH:
             return
         offset += BATCH
-
-
-def _newer(payload: dict[str, Any] | None, than: dict[str, Any] | None) -> bool:
-    """Whether a version is later than another (None: no version); ties by version id."""
-    if payload is None or than is None:
-        return than is None and payload is not None
-    return (parse_time(payload["ingested_at"]), payload["version"]) > (
-        parse_time(than["ingested_at"]),
-        than["version"],
-    )
 
 
 def _hit(text: str | None, metadata: Any, score: float) -> Hit:

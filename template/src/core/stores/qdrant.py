@@ -18,7 +18,7 @@ import logging
 import threading
 import uuid
 import zlib
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import cached_property, wraps
@@ -32,7 +32,14 @@ from core.embedders.base import Vectors
 from core.errors import StorageUnavailable
 from core.models import DocumentInfo, Hit
 from core.settings import EnvSettings
-from core.stores.base import EmbeddingRecord, VectorStore, chunk_id, parse_time
+from core.stores.base import (
+    WRITE_GRACE,
+    EmbeddingRecord,
+    VectorStore,
+    chunk_id,
+    parse_time,
+    sort_versions,
+)
 from core.words import indexed_terms, query_terms
 
 logger = logging.getLogger(__name__)
@@ -41,7 +48,6 @@ BATCH = 256
 WORDS = "words"  # the sparse vector
 # At open, another process may be writing a version (server mode): an incomplete version is
 # left alone while younger than this.
-WRITE_GRACE = timedelta(minutes=10)
 # Writers of one document in this process take turns.
 _LOCKS = [threading.Lock() for _ in range(64)]
 
@@ -148,25 +154,12 @@ class QdrantStore(VectorStore):
     def _repair(self, client: QdrantClient) -> None:
         """Keep each document's latest complete version; remove superseded versions, and
         incomplete ones no writer can still be finishing."""
-        points: dict[tuple[str, str], list[Any]] = defaultdict(list)
-        versions: dict[tuple[str, str], dict[str, Any]] = {}
         fields = ["document_id", "version", "source", "chunks", "ingested_at"]
-        for point in self._scroll(client, self._collection, fields):
-            key = (point.payload["document_id"], point.payload["version"])
-            points[key].append(point.id)
-            versions[key] = point.payload
-        latest: dict[str, dict[str, Any]] = {}
-        for key, payload in versions.items():
-            if len(points[key]) == payload["chunks"] and _newer(payload, latest.get(key[0])):
-                latest[key[0]] = payload
+        versions = (
+            (point.id, point.payload) for point in self._scroll(client, self._collection, fields)
+        )
         cutoff = datetime.now(UTC) - (WRITE_GRACE if self._url else timedelta(0))
-        stale = []
-        for (document_id, version), payload in versions.items():
-            kept = latest.get(document_id)
-            if payload is kept:
-                continue
-            if _newer(kept, payload) or parse_time(payload["ingested_at"]) < cutoff:
-                stale += points[document_id, version]
+        latest, stale = sort_versions(versions, cutoff)
         for start in range(0, len(stale), BATCH):
             client.delete(self._collection, stale[start : start + BATCH], wait=True)
         records = {
@@ -314,16 +307,6 @@ class QdrantStore(VectorStore):
 
     def check(self) -> None:
         self.count()
-
-
-def _newer(payload: dict[str, Any] | None, than: dict[str, Any] | None) -> bool:
-    """Whether a version is later than another (None: no version); ties by version id."""
-    if payload is None or than is None:
-        return than is None and payload is not None
-    return (parse_time(payload["ingested_at"]), payload["version"]) > (
-        parse_time(than["ingested_at"]),
-        than["version"],
-    )
 
 
 def _chunk_index(point: models.Record) -> int:
