@@ -150,28 +150,7 @@ def test_opening_repairs_what_a_crash_left(settings: Settings) -> None:
     }
 
 
-def test_keyword_search_finds_an_exact_identifier(service: RagService) -> None:
-    service.ingest("pumps.txt", b"The spare pump for the cooling loop is part ZX-4471-B.")
-    service.ingest("other.txt", b"The cooling loop has a pump and a spare valve, part ZX-5502-C.")
-    service.ingest("far.txt", b"Nothing about machines here.")
-    hits = service.store.keyword_search("Which pump is ZX-4471-B?", top_k=5)
-    assert [hit.source for hit in hits] == ["pumps.txt", "other.txt"]
-    assert hits[0].score > hits[1].score > 0
 
-
-@pytest.mark.parametrize("query", ["the of and", "?!... --"])
-def test_queries_of_only_stop_words_or_punctuation_find_nothing(
-    service: RagService, query: str
-) -> None:
-    service.ingest("tides.txt", b"The tides follow the moon, and of course the sun.")
-    assert service.store.keyword_search(query, top_k=5) == []
-
-
-def test_the_first_write_records_the_embedding(service: RagService) -> None:
-    assert service.store.recorded_embedding() is None
-    service.ingest("a.txt", b"Recorded once.")
-    expected = EmbeddingRecord(service.embedder.model, EMBEDDING_DIM)
-    assert service.store.recorded_embedding() == expected
 
 
 def test_a_server_that_is_down_is_storage_unavailable() -> None:

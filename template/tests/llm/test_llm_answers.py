@@ -11,7 +11,8 @@ from core.errors import ProviderTimeout
 from core.models import Hit
 from core.service import RagService
 from core.settings import Settings
-from tests.llm.conftest import DOCUMENTS, free_port, read_events
+from tests.llm.conftest import DOCUMENTS, read_events
+from tests.servers import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -1,6 +1,5 @@
 """The real API served by uvicorn on a free port, in a thread of the test process."""
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -10,12 +9,7 @@ import uvicorn
 
 from api.main import create_app
 from core.settings import Settings
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.servers import free_port
 
 
 @pytest.fixture

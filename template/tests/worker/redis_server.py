@@ -6,9 +6,6 @@ Without either, the tests that need Redis fail (they are not skipped): install i
 
 import os
 import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,11 +13,7 @@ from pathlib import Path
 import pytest
 import redis
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.servers import free_port, serving
 
 
 @contextmanager
@@ -35,22 +28,11 @@ def redis_server(folder: Path) -> Iterator[str]:
             "redis-server is not installed: `sudo apt-get install redis-server`, "
             "or set TEST_REDIS_URL to a Redis server the tests may use"
         )
-    port = _free_port()
+    port = free_port()
     command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)]
     command += ["--save", "", "--appendonly", "no"]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"redis://127.0.0.1:{port}/0"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                redis.Redis.from_url(url).ping()
-                break
-            except redis.ConnectionError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"redis-server did not start on port {port}")
-                time.sleep(0.05)
+    ready = redis.Redis.from_url(url).ping
+    log = folder / "redis.log"
+    with serving("redis-server", command, ready, log, seconds=20, errors=(redis.ConnectionError,)):
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)

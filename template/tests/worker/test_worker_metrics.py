@@ -1,19 +1,13 @@
 """The worker's metrics page: on this machine only, unless the container says otherwise."""
 
-import socket
 import urllib.request
 
 import pytest
 from prometheus_client import CollectorRegistry
 
 from worker.metrics import WorkerMetrics
+from tests.servers import free_port
 from worker.settings import WorkerSettings
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_natively_the_metrics_listen_on_127_0_0_1_only() -> None:
