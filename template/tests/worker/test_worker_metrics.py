@@ -1,5 +1,6 @@
 """The worker's metrics page: on this machine only, unless the container says otherwise."""
 
+import socket
 import urllib.request
 
 import pytest
