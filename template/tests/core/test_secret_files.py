@@ -55,7 +55,9 @@ def test_an_unreadable_file_is_refused_by_name(
     )
 
 
-def test_the_password_file_completes_the_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_password_file_completes_the_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     password = tmp_path / "password"
     password.write_text("p@ss:w/rd")
     monkeypatch.setenv("STORE_URL_PASSWORD_FILE", str(password))
