@@ -2,9 +2,9 @@
 
 NAME_FILE names a file holding the setting NAME (a Compose secret under /run/secrets/, a
 mounted Kubernetes Secret). NAME_PASSWORD_FILE holds the password of the URL NAME, which then
-names none: DATABASE_URL=postgresql+psycopg://app@db:5432/app with
-DATABASE_URL_PASSWORD_FILE=/run/secrets/postgres_password. Both variables are read from the
-environment; a setting of .env gives way to its file. Without them nothing changes.
+names none: with STORE_URL=scheme://app@host:5432/app, the password is inserted (quoted)
+after "app:". Both variables are read from the environment; a setting of .env gives way to
+its file. Without them nothing changes.
 """
 
 import os

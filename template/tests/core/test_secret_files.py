@@ -45,7 +45,7 @@ def test_a_setting_given_twice_is_refused(secret: Path, monkeypatch: pytest.Monk
 def test_an_unreadable_file_is_refused_by_name(
     variable: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("STORE_URL", "redis://store:6379/0")
+    monkeypatch.setenv("STORE_URL", "http://store:8000/")
     monkeypatch.setenv(variable, str(tmp_path / "missing"))
     with pytest.raises(SettingsError) as error:
         Demo.read()
@@ -61,16 +61,16 @@ def test_the_password_file_completes_the_url(
     password = tmp_path / "password"
     password.write_text("p@ss:w/rd")
     monkeypatch.setenv("STORE_URL_PASSWORD_FILE", str(password))
-    monkeypatch.setenv("STORE_URL", "postgresql+psycopg://app@db:5432/app")
-    assert Demo.read().store_url == "postgresql+psycopg://app:p%40ss%3Aw%2Frd@db:5432/app"
-    monkeypatch.setenv("STORE_URL", "redis://redis:6379/0")
-    assert Demo.read().store_url == "redis://:p%40ss%3Aw%2Frd@redis:6379/0"
+    monkeypatch.setenv("STORE_URL", "scheme://app@host:5432/app")
+    assert Demo.read().store_url == "scheme://app:p%40ss%3Aw%2Frd@host:5432/app"
+    monkeypatch.setenv("STORE_URL", "http://host:8000/")
+    assert Demo.read().store_url == "http://:p%40ss%3Aw%2Frd@host:8000/"
 
 
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("redis://:other@redis:6379/0", "STORE_URL has a password and STORE_URL_PASSWORD_FILE"),
+        ("http://:other@host:8000/", "STORE_URL has a password and STORE_URL_PASSWORD_FILE"),
         (None, "STORE_URL_PASSWORD_FILE is set but STORE_URL is not"),
     ],
 )
@@ -85,5 +85,5 @@ def test_a_url_the_password_cannot_complete_is_refused(
 
 
 def test_without_files_nothing_changes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STORE_URL", "redis://:in-the-url@redis:6379/0")
-    assert Demo.read() == Demo(token="default", store_url="redis://:in-the-url@redis:6379/0")
+    monkeypatch.setenv("STORE_URL", "http://:in-the-url@host:8000/")
+    assert Demo.read() == Demo(token="default", store_url="http://:in-the-url@host:8000/")
