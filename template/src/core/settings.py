@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Annotated, Self
 
 from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from core.secret_files import SecretFileError, SecretFilesSource
 
 
 class SettingsError(SystemExit):
@@ -18,9 +20,22 @@ class SettingsError(SystemExit):
 
 
 class EnvSettings(BaseSettings):
-    """Read from the environment, then .env; the variables of other classes are ignored."""
+    """Read from files named by NAME_FILE (core/secret_files.py), the environment, then .env;
+    the variables of other classes are ignored."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        files = SecretFilesSource(settings_cls, env_settings, dotenv_settings)
+        return init_settings, files, env_settings, dotenv_settings, file_secret_settings
 
     @classmethod
     def read(cls) -> Self:
@@ -29,6 +44,8 @@ class EnvSettings(BaseSettings):
             return cls()
         except ValidationError as error:
             raise SettingsError(f"invalid settings: {describe(error)}") from None
+        except SecretFileError as error:
+            raise SettingsError(f"invalid settings: {error}") from None
 
 
 class EmbedderName(StrEnum):

@@ -4,6 +4,7 @@ other file, and different in every generated project."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import stat
@@ -14,6 +15,7 @@ import pytest
 
 from tests.fast.checks.common import Defects, assert_catches, rel, text_files, write
 from tests.support.answers import LARGEST, Answers
+from tests.support.processes import compose, output
 
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|_KEY$")
 
@@ -56,13 +58,64 @@ def check_secrets(project: Path, answers: Answers) -> list[str]:
     return problems
 
 
+# Services that still get secrets of .env in their definition (environment, command), and why
+# (SECURITY.md lists them too). Read-only services are not here: Compose gives them `file:`
+# secrets only ("cannot create secret in read-only service"), and .env is the source.
+STILL_IN_ENVIRONMENT = {
+    "mlflow": "its backend store URI and the bucket's keys: not moved yet",
+    "airflow-init": "the DAGs read S3 and API keys from the environment; Airflow's own *_CMD not used yet",
+    "airflow-api-server": "as airflow-init",
+    "airflow-scheduler": "as airflow-init",
+    "airflow-dag-processor": "as airflow-init",
+    "spark-submit": "the Spark job reads API_KEY from the environment",
+}
+
+
+def check_secrets_reach_services_as_files(project: Path, answers: Answers) -> list[str]:
+    """No service that can take a Compose secret (a writable one) has a secret value of .env
+    in its resolved definition: environment, command or entrypoint."""
+    secrets = {
+        name: value
+        for name, value in env_values(project / ".env").items()
+        if SECRET_NAME.search(name) and value
+    }
+    result = compose(project, "--profile", "*", "config", "--format", "json")
+    if result.returncode:
+        return [f"docker compose config: exit {result.returncode}\n{output(result)}"]
+    problems = []
+    for name, service in json.loads(result.stdout)["services"].items():
+        if service.get("read_only") or name in STILL_IN_ENVIRONMENT:
+            continue
+        definition = json.dumps(service)
+        problems += [
+            f"service {name} gets the value of {variable} in its definition: give it as a "
+            "file (secrets:, the image's *_FILE variable)"
+            for variable, value in secrets.items()
+            if value in definition
+        ]
+    return problems
+
+
+def redis_password_in_environment(project: Path) -> None:
+    path = project / "docker-compose-redis.yml"
+    text = path.read_text()
+    planted = "    environment:\n      REDIS_PASSWORD: ${REDIS_PASSWORD}\n    secrets:"
+    path.write_text(text.replace("    secrets:", planted, 1))
+
+
 def leaked_secret(project: Path) -> None:
     write(project, ".env", "DEMO_PASSWORD=0123456789abcdef0123\n")
     write(project, ".env.example", "DEMO_PASSWORD=\n")
     write(project, "docker-compose-x.yml", "# DEMO_PASSWORD=0123456789abcdef0123\n")
 
 
-DEFECTS: Defects = {check_secrets: (leaked_secret, "contains the value of")}
+DEFECTS: Defects = {
+    check_secrets: (leaked_secret, "contains the value of"),
+    check_secrets_reach_services_as_files: (
+        redis_password_in_environment,
+        "service redis gets the value of REDIS_PASSWORD",
+    ),
+}
 
 
 @pytest.mark.parametrize("check", DEFECTS, ids=lambda c: c.__name__)
