@@ -20,5 +20,7 @@ def mlflow_server(folder: Path) -> Iterator[str]:
     command += ["--artifacts-destination", str(folder / "artifacts")]
     url = f"http://127.0.0.1:{port}"
     # The first run installs mlflow in uv's cache.
-    with serving("mlflow server", command, answers(f"{url}/health"), folder / "server.log", seconds=600):
+    with serving(
+        "mlflow server", command, answers(f"{url}/health"), folder / "server.log", seconds=600
+    ):
         yield url

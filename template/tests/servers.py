@@ -1,4 +1,4 @@
-"""Real servers for the tests: a free port of 127.0.0.1, and a process that runs until it answers."""
+"""Real servers for the tests: a free port of 127.0.0.1, a process that runs until it answers."""
 
 import socket
 import subprocess
@@ -46,7 +46,9 @@ def serving(
                 break
             except errors:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"{what} did not answer in {seconds:.0f} s, see {log}") from None
+                    raise RuntimeError(
+                        f"{what} did not answer in {seconds:.0f} s, see {log}"
+                    ) from None
                 time.sleep(0.3)
         yield process
     finally:

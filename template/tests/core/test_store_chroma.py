@@ -150,9 +150,6 @@ def test_opening_repairs_what_a_crash_left(settings: Settings) -> None:
     }
 
 
-
-
-
 def test_a_server_that_is_down_is_storage_unavailable() -> None:
     store = ChromaStore("http://127.0.0.1:9", "chunks", EMBEDDING)  # nothing listens
     with pytest.raises(StorageUnavailable, match="Chroma cannot be reached"):

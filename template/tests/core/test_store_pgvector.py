@@ -115,8 +115,6 @@ def test_processes_replacing_one_document_leave_the_latest_whole(database_url: s
     assert store.count() == len(_texts_of(39))
 
 
-
-
 def test_a_chunk_without_any_word_has_no_nan_score(service: RagService, database_url: str) -> None:
     service.ingest("words.txt", b"Harbour lights at night.")
     service.ingest("stop.txt", b"the of and to")  # embedded as a zero vector
@@ -140,7 +138,6 @@ def test_nul_characters_are_stripped_and_ids_with_one_name_nothing(service: RagS
     assert service.delete_document(f"{document.document_id}\x00") is False
     assert service.store.texts(f"{document.document_id}\x00") == []
     assert service.delete_document(document.document_id) is True
-
 
 
 def test_a_database_that_is_down_is_storage_unavailable() -> None:

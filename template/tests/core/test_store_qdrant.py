@@ -161,9 +161,6 @@ def test_opening_repairs_what_a_crash_left(settings: Settings) -> None:
     assert "old a" not in [hit.text for hit in hits]
 
 
-
-
-
 def test_a_server_that_is_down_is_storage_unavailable() -> None:
     store = QdrantStore("http://127.0.0.1:9", None, "chunks", EMBEDDING)  # nothing listens
     with pytest.raises(StorageUnavailable, match="Qdrant cannot be reached"):

@@ -47,7 +47,9 @@ def llm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("llm") / "server.log"
     env = {**os.environ, "CMAKE_ARGS": CMAKE_ARGS}
     # The first run compiles llama.cpp.
-    with serving("the llama.cpp server", command, answers(f"{url}/models"), log, seconds=1200, env=env):
+    with serving(
+        "the llama.cpp server", command, answers(f"{url}/models"), log, seconds=1200, env=env
+    ):
         yield url
 
 

@@ -6,8 +6,8 @@ import urllib.request
 import pytest
 from prometheus_client import CollectorRegistry
 
-from worker.metrics import WorkerMetrics
 from tests.servers import free_port
+from worker.metrics import WorkerMetrics
 from worker.settings import WorkerSettings
 
 
