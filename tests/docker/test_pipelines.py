@@ -1,8 +1,9 @@
 """Docker tier, the pipelines stack (issue 14): PostgreSQL, FAISS, the worker, the S3 server,
 Airflow and Spark, with the stand-in images. The DAGs import cleanly; the ingestion DAG,
 triggered through Airflow's REST API, succeeds on an empty prefix doing nothing, then ingests
-the documents put under its prefix, a corrupt one failing alone; the Spark batch DAG runs the
-corpus job on the cluster and its chunks become searchable.
+the documents put under its prefix, a corrupt one failing alone; the evaluation DAG has the
+evaluation-runner measure retrieval on them and returns the metrics; the Spark batch DAG runs
+the corpus job on the cluster and its chunks become searchable.
 One stack for the whole module (CI time): the tests run in order and build on each other.
 """
 
@@ -126,6 +127,7 @@ def test_the_dags_import_and_have_their_tasks(stack: Stack) -> None:
     assert bag["errors"] == {}, bag["errors"]
     assert bag["dags"] == {
         "ingest_inbox": {"changed_documents": ["ingest"], "ingest": []},
+        "evaluate_retrieval": {"evaluate": []},
         "spark_batch": {"chunk": ["load"], "load": []},
     }
 
@@ -160,6 +162,21 @@ def test_the_inbox_is_ingested_and_a_corrupt_file_fails_alone(
     assert document_names(api) == expected
     hits = api.post("/search", json={"query": "How many hearts does an octopus have?", "top_k": 1})
     assert hits.json()["hits"][0]["source"] == "octopus.md", hits.json()
+
+
+def test_the_evaluation_dag_measures_the_ingested_documents(
+    stack: Stack, airflow: httpx.Client
+) -> None:
+    run = trigger(airflow, "evaluate_retrieval")
+    assert run["state"] == "success", (run, stack.run("logs", "--tail", "60", "evaluation-runner"))
+    task = f"/dags/evaluate_retrieval/dagRuns/{run['dag_run_id']}/taskInstances/evaluate"
+    report = airflow.get(f"{task}/xcomEntries/return_value").json()["value"]
+    questions = (stack.project / "data/eval/questions.jsonl").read_text().splitlines()
+    assert len(report["questions"]) == len([line for line in questions if line.strip()])
+    assert report["metrics"]["hit_at_5"] == 1.0, report["metrics"]
+    # The task prints the metrics in its log.
+    log = airflow.get(f"{task}/logs/1", headers={"Accept": "application/json"}).text
+    assert f"hit_at_5 {report['metrics']['hit_at_5']:.3f}" in log, log[-3000:]
 
 
 def test_the_spark_batch_runs_on_the_cluster_and_is_searchable(

@@ -41,8 +41,8 @@ def run_evaluation(arguments: list[str]) -> dict:
 
 
 def printed_json(stdout: str) -> dict | None:
-    """The JSON the job printed: from its first line that opens an object to the end (the MLflow
-    client prints lines of its own before)."""
+    """The JSON the job printed: from its first line that opens an object to the end (a client
+    library may print lines of its own before)."""
     lines = stdout.splitlines()
     start = next((i for i, line in enumerate(lines) if line.startswith("{")), len(lines))
     try:
