@@ -1,8 +1,9 @@
 """Docker tier, the pipelines stack (issue 14): PostgreSQL, FAISS, the worker, the S3 server,
 Airflow and Spark, with the stand-in images. The DAGs import cleanly; the ingestion DAG,
 triggered through Airflow's REST API, succeeds on an empty prefix doing nothing, then ingests
-the documents put under its prefix, a corrupt one failing alone; the Spark batch DAG runs the
-corpus job on the cluster and its chunks become searchable.
+the documents put under its prefix, a corrupt one failing alone; the evaluation DAG has the
+evaluation-runner measure retrieval on them and returns the metrics; the Spark batch DAG runs
+the corpus job on the cluster and its chunks become searchable.
 One stack for the whole module (CI time): the tests run in order and build on each other.
 """
 
@@ -104,6 +105,19 @@ def trigger(airflow: httpx.Client, dag_id: str, seconds: float = 300) -> dict:
     return {**run, "tasks": tasks["task_instances"]}
 
 
+def task_log(airflow: httpx.Client, run: dict, task_id: str, map_index: int = -1) -> str:
+    """The log of a task's first try in the run."""
+    path = f"/dags/{run['dag_id']}/dagRuns/{run['dag_run_id']}/taskInstances/{task_id}/logs/1"
+    log = airflow.get(path, params={"map_index": map_index}, headers={"Accept": "application/json"})
+    return log.text
+
+
+def failed_logs(airflow: httpx.Client, run: dict) -> str:
+    """The end of the logs of the run's failed tasks: what an assertion on its state shows."""
+    failed = [t["task_id"] for t in run["tasks"] if t["state"] == "failed"]
+    return "\n".join(f"{t}: {task_log(airflow, run, t)[-3000:]}" for t in failed)
+
+
 def document_names(api: httpx.Client) -> list[str]:
     page = api.get("/documents", params={"limit": 100})
     assert page.status_code == 200, page.text
@@ -126,6 +140,7 @@ def test_the_dags_import_and_have_their_tasks(stack: Stack) -> None:
     assert bag["errors"] == {}, bag["errors"]
     assert bag["dags"] == {
         "ingest_inbox": {"changed_documents": ["ingest"], "ingest": []},
+        "evaluate_retrieval": {"evaluate": []},
         "spark_batch": {"chunk": ["load"], "load": []},
     }
 
@@ -150,16 +165,27 @@ def test_the_inbox_is_ingested_and_a_corrupt_file_fails_alone(
     ingests = [t for t in run["tasks"] if t["task_id"] == "ingest"]
     failed = [t for t in ingests if t["state"] == "failed"]
     assert len(failed) == 1, ingests
-    log = airflow.get(
-        f"/dags/ingest_inbox/dagRuns/{run['dag_run_id']}/taskInstances/ingest/logs/1",
-        params={"map_index": failed[0]["map_index"]},
-        headers={"Accept": "application/json"},
-    )
-    assert CORRUPT in log.text and "HTTP 4" in log.text, log.text[-3000:]
+    log = task_log(airflow, run, "ingest", failed[0]["map_index"])
+    assert CORRUPT in log and "HTTP 4" in log, log[-3000:]
     expected = sorted(path.name for path in folder.iterdir())
     assert document_names(api) == expected
     hits = api.post("/search", json={"query": "How many hearts does an octopus have?", "top_k": 1})
     assert hits.json()["hits"][0]["source"] == "octopus.md", hits.json()
+
+
+def test_the_evaluation_dag_measures_the_ingested_documents(
+    stack: Stack, airflow: httpx.Client
+) -> None:
+    run = trigger(airflow, "evaluate_retrieval")
+    assert run["state"] == "success", failed_logs(airflow, run)
+    task = f"/dags/evaluate_retrieval/dagRuns/{run['dag_run_id']}/taskInstances/evaluate"
+    report = airflow.get(f"{task}/xcomEntries/return_value").json()["value"]
+    questions = (stack.project / "data/eval/questions.jsonl").read_text().splitlines()
+    assert len(report["questions"]) == len([line for line in questions if line.strip()])
+    assert report["metrics"]["hit_at_5"] == 1.0, report["metrics"]
+    # The task prints the metrics in its log.
+    log = task_log(airflow, run, "evaluate")
+    assert f"hit_at_5 {report['metrics']['hit_at_5']:.3f}" in log, log[-3000:]
 
 
 def test_the_spark_batch_runs_on_the_cluster_and_is_searchable(
@@ -167,7 +193,7 @@ def test_the_spark_batch_runs_on_the_cluster_and_is_searchable(
 ) -> None:
     started = time.time() * 1000
     run = trigger(airflow, "spark_batch", seconds=600)
-    assert run["state"] == "success", (run, stack.run("logs", "--tail", "60", "spark-submit"))
+    assert run["state"] == "success", failed_logs(airflow, run)
 
     master = httpx.get(stack.url("SPARK_UI_PORT", "/json/"), timeout=30).json()
     finished = {app["name"]: app["state"] for app in master["completedapps"]

@@ -38,10 +38,10 @@ WORKLOADS = ("Deployment", "StatefulSet", "Job")
 # The reverse proxy is the cluster's ingress controller: no workload of its own.
 PROXY, CONTROLLER = "proxy", "ingress-nginx"
 # Left out of the manifests (copier.yml, `kubernetes: false`): the model server; Airflow (its
-# Helm chart) and Spark (its operator).
+# Helm chart, and the evaluation-runner only its DAG calls) and Spark (its operator).
 OUTSIDE = {"llm", "llm-pull", "airflow-db", "airflow-init", "airflow-api-server",
            "airflow-scheduler", "airflow-dag-processor", "spark-master", "spark-worker",
-           "spark-submit"}  # fmt: skip
+           "spark-submit", "evaluation-runner"}  # fmt: skip
 # Compose -> Kubernetes differences, each for a reason the manifests state.
 EXTRA_ENV = {"vectordb": {"QDRANT_INIT_FILE_PATH"}}  # out of Qdrant's read-only image folder
 UNMIRRORED_VOLUMES = {("node-exporter", "prometheus-data")}  # a PVC is one pod's

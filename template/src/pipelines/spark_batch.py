@@ -8,8 +8,9 @@ import os
 import re
 from datetime import datetime
 
-import httpx
 from airflow.sdk import dag, get_current_context, task
+
+from pipelines import runners
 
 SUBMITTER = os.environ.get("SPARK_SUBMIT_URL", "http://spark-submit:8998")
 
@@ -17,13 +18,7 @@ SUBMITTER = os.environ.get("SPARK_SUBMIT_URL", "http://spark-submit:8998")
 def submit(step: str) -> dict:
     run_id = get_current_context()["run_id"]
     run = re.sub(r"[^A-Za-z0-9_.-]+", "-", run_id)[:100]
-    response = httpx.post(f"{SUBMITTER}/runs/{run}/{step}", timeout=3600)
-    response.raise_for_status()
-    result = response.json()
-    print(result["log"])
-    if result["returncode"]:
-        raise RuntimeError(f"spark {step} exited with {result['returncode']}: {result['summary']}")
-    return result["summary"]
+    return runners.run(f"{SUBMITTER}/runs/{run}/{step}", f"spark {step}")
 
 
 @dag(schedule=None, start_date=datetime(2025, 1, 1), catchup=False, tags=["spark", "ingestion"])

@@ -1,5 +1,6 @@
-"""The evaluation job logs to a real MLflow server (tests/mlflow_server.py)."""
+"""The evaluation job logs to a real MLflow server (tests/evaluation/conftest.py)."""
 
+import json
 from pathlib import Path
 
 import httpx
@@ -7,19 +8,12 @@ import pytest
 
 from core.service import RagService
 from evaluation.__main__ import main
-from tests.mlflow_server import mlflow_server
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "eval"
 
 
-@pytest.fixture(scope="module")
-def mlflow_url(tmp_path_factory: pytest.TempPathFactory):
-    with mlflow_server(tmp_path_factory.mktemp("mlflow")) as url:
-        yield url
-
-
 def test_a_run_is_logged_with_metrics_and_report(
-    service: RagService, mlflow_url: str, monkeypatch: pytest.MonkeyPatch
+    service: RagService, mlflow_url: str, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
     for path in sorted((DATA / "documents").iterdir()):
         service.ingest(path.name, path.read_bytes())
@@ -39,6 +33,10 @@ def test_a_run_is_logged_with_metrics_and_report(
     assert params["store"] == service.store.name and params["top_k"] == "5"
     artifacts = httpx.get(f"{api}/artifacts/list", params={"run_id": runs[0]["info"]["run_id"]})
     assert [item["path"] for item in artifacts.json()["files"]] == ["report.json"]
+    # What the job prints (the evaluation runner answers with it).
+    printed = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert printed["mlflow_run_id"] == runs[0]["info"]["run_id"]
+    assert printed["metrics"] == metrics and printed["parameters"]["store"] == service.store.name
 
 
 def test_an_unreachable_mlflow_stops_before_the_work(
