@@ -25,9 +25,9 @@ from core.service import EMBED_BATCH, RagService, document_for
 from core.settings import Settings
 from core.stores.faiss import FaissStore
 
-WORDS_PER_CHUNK = 110  # about 700 characters: one chunk each with the default CHUNK_SIZE
+WORDS_PER_CHUNK = 90  # about 680 characters: mostly one chunk each with the default CHUNK_SIZE
 CHUNKS_PER_DOCUMENT = 10
-DOCUMENTS_PER_CALL = 100  # ingest_many batch
+DOCUMENTS_PER_CALL = 20  # an ingest_many call: about 210 chunks, one store transaction
 QUERIES = 200
 
 
