@@ -1,6 +1,8 @@
 """Run by benchmarks/scale.py with a generated project's Python (PYTHONPATH=src, the project's
-settings in the environment): ingest N chunks, then time searches in-process and over HTTP.
-Prints one JSON object."""
+settings in the environment): `scale_probe.py CHUNKS PORT [MEASURED]`. Ingests CHUNKS chunks
+and times it; with MEASURED, fills the store to CHUNKS chunks first without the embedder
+(stand-in vectors, see fill()) and times the ingestion of MEASURED more. Then times searches
+in-process and over HTTP. Prints one JSON object."""
 
 from __future__ import annotations
 
@@ -15,15 +17,17 @@ import sys
 import time
 
 import faiss
+import numpy as np
 from core.chunking import split_text
 from core.embedders import make_embedder
-from core.service import EMBED_BATCH, RagService
+from core.embedders.base import normalize_rows
+from core.service import EMBED_BATCH, RagService, document_for
 from core.settings import Settings
 from core.stores.faiss import FaissStore
 
-WORDS_PER_CHUNK = 110  # about 700 characters: one chunk each with the default CHUNK_SIZE
+WORDS_PER_CHUNK = 90  # about 680 characters: mostly one chunk each with the default CHUNK_SIZE
 CHUNKS_PER_DOCUMENT = 10
-DOCUMENTS_PER_CALL = 100  # ingest_many batch
+DOCUMENTS_PER_CALL = 20  # an ingest_many call: about 210 chunks, one store transaction
 QUERIES = 200
 
 
@@ -59,21 +63,40 @@ def timed(call, repeat: int) -> list[float]:
     return times
 
 
-def main() -> None:
-    chunks, port = int(sys.argv[1]), int(sys.argv[2])
-    rng = random.Random(42)
-    vocabulary = words(rng)
-    settings = Settings()
-    service = RagService(settings)
+def fill(service: RagService, chunks: int, rng: random.Random, vocabulary: list[str]) -> int:
+    """The store filled to `chunks` chunks of the same texts as the measured ones, without the
+    embedder: random unit vectors of its dimension, under its record (what a store costs does
+    not depend on the vectors' values), one transaction per call's documents."""
+    vectors = np.random.default_rng(42)
+    size = service.settings.chunk_size, service.settings.chunk_overlap, service.settings.max_chunks
+    names = itertools.count()
+    filled = 0
+    while filled < chunks:
+        batch = []
+        for text in documents(rng, vocabulary):
+            texts = split_text(text, *size)
+            random_vectors = vectors.standard_normal((len(texts), service.embedding.dim))
+            batch.append((document_for(f"fill-{next(names):06d}.txt", texts), texts,
+                          normalize_rows(random_vectors.astype(np.float32))))  # fmt: skip
+            filled += len(texts)
+        service.store.replace_many(batch)
+    return filled
 
-    # Batch by batch, the embedder alone on new texts (so that the hashing embedder's cache is
-    # no warmer for one than for the other), then ingestion: both under the same machine load.
+
+def ingestion_rates(
+    service: RagService, chunks: int, rng: random.Random, vocabulary: list[str]
+) -> tuple[int, float, float]:
+    """Chunks ingested, the embedder-only rate and the ingestion rate (chunks/s).
+
+    Batch by batch, the embedder alone on new texts (so that the hashing embedder's cache is
+    no warmer for one than for the other), then ingestion: both under the same machine load."""
+    settings = service.settings
     embedder = make_embedder(settings)
     ingested = embedded = 0
     names = itertools.count()
     embed_seconds = ingest_seconds = 0.0
     while ingested < chunks:
-        size = settings.chunk_size, settings.chunk_overlap
+        size = settings.chunk_size, settings.chunk_overlap, settings.max_chunks
         texts = [chunk for text in documents(rng, vocabulary) for chunk in split_text(text, *size)]
         start = time.perf_counter()
         for first in range(0, len(texts), EMBED_BATCH):
@@ -87,7 +110,19 @@ def main() -> None:
         results = service.ingest_many(files)
         ingest_seconds += time.perf_counter() - start
         ingested += sum(result.chunks for result in results)
-    embed_rate, ingest_rate = embedded / embed_seconds, ingested / ingest_seconds
+    return ingested, embedded / embed_seconds, ingested / ingest_seconds
+
+
+def main() -> None:
+    chunks, port = int(sys.argv[1]), int(sys.argv[2])
+    measured = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    rng = random.Random(42)
+    vocabulary = words(rng)
+    service = RagService(Settings())
+    filled = fill(service, chunks, rng, vocabulary) if measured else 0
+    ingested, embed_rate, ingest_rate = ingestion_rates(
+        service, measured or chunks, rng, vocabulary
+    )
 
     start = time.perf_counter()
     store = FaissStore(service.store._path.parent, service.embedding)
@@ -146,7 +181,7 @@ def main() -> None:
         server.wait(timeout=30)
 
     print(json.dumps({
-        "chunks": ingested, "embed_rate": embed_rate, "ingest_rate": ingest_rate,
+        "chunks": filled + ingested, "filled": filled, "measured": ingested, "embed_rate": embed_rate, "ingest_rate": ingest_rate,
         "open_s": opened, "cold_start_s": cold_start,
         "faiss": percentiles(faiss_alone), "store": percentiles(store_search),
         "service": percentiles(in_process), "healthz": percentiles(floor),
