@@ -41,6 +41,8 @@ ADDED_SINCE = {"EVAL_TOP_K", "SEARCH_MODE", "EMBEDDER", "MINILM_THREADS", "MAX_T
 ADDED_SINCE |= {f"{name}{suffix}" for suffix in ("", "_FILE", "__FILE") for name in (
     "POSTGRES_PASSWORD", "MONGO_INITDB_ROOT_PASSWORD", "GF_SECURITY_ADMIN_PASSWORD")}  # fmt: skip
 REDIS_MEMORY = ["--maxmemory", "384mb", "--maxmemory-policy", "noeviction"]
+# Issue 16: Redis reads its password from a Compose secret, no longer from its environment.
+REDIS_SECRET = ("$$(cat /run/secrets/redis_password)", "$$REDIS_PASSWORD")
 SECURITY = {"API_KEY", "UI_API_KEY", "PROMETHEUS_API_KEY", "API_KEY_HASHES", "API_AUTH",
             "ALLOWED_HOSTS", "WORKER_METRICS_HOST", "secrets"}  # fmt: skip
 # Lists whose order means something; every other list is compared as a set.
@@ -107,11 +109,16 @@ def resolved(project: Path, *args: str) -> dict[str, Any]:
 
 def normalised(value: Any, key: str = "") -> Any:
     if isinstance(value, dict):
-        return {
+        if key == "environment":
+            value = {k: v for k, v in value.items() if k != "REDIS_PASSWORD"}
+        result = {
             k: normalised(v, k)
             for k, v in value.items()
             if not k.startswith("x-") and k not in SECURITY | ADDED_SINCE
         }
+        return {k: v for k, v in result.items() if not (k == "environment" and v == {})}
+    if isinstance(value, str):
+        return value.replace(*REDIS_SECRET)
     if isinstance(value, list):
         if key == "command" and value[-len(REDIS_MEMORY) :] == REDIS_MEMORY:
             value = value[: -len(REDIS_MEMORY)]
