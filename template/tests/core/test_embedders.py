@@ -129,6 +129,35 @@ def test_minilm_sends_no_telemetry(tmp_path: Path) -> None:
     assert not list(tmp_path.rglob("*")), "ONNX Runtime wrote its telemetry files"
 
 
+MEMORY_CHECK = """
+import random, resource
+from core.embedders.minilm import MiniLMEmbedder
+
+def rss_mb():
+    status = open("/proc/self/status").read()
+    return int(status.split("VmRSS:")[1].split()[0]) // 1024
+
+embedder = MiniLMEmbedder(threads=2)
+embedder.embed(["warm up"])
+loaded = rss_mb()
+rng = random.Random(0)
+texts = ["word " * 300] * 32 + [" ".join(["text"] * rng.randint(1, 300)) for _ in range(32)]
+embedder.embed(texts)
+print(loaded, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def test_minilm_memory_stays_well_under_the_containers_limit() -> None:
+    """ONNX Runtime keeps the memory its largest batch needed: batches of 256-token texts must
+    add at most 512 MB to the loaded model (about 300 MB), the API's limit being 1 GB."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    run = subprocess.run(
+        [sys.executable, "-c", MEMORY_CHECK], env=env, capture_output=True, text=True, check=True
+    )
+    loaded, peak = map(int, run.stdout.split())
+    assert peak - loaded < 512, f"embedding took {peak - loaded} MB over the loaded {loaded} MB"
+
+
 def test_minilm_refuses_a_model_file_that_is_not_the_pinned_one(tmp_path: Path) -> None:
     for name, path in model_files(None).items():
         (tmp_path / name).write_bytes(path.read_bytes())
