@@ -38,6 +38,7 @@ WORDS_PER_CHUNK = 90  # about 680 characters: mostly one chunk each with the def
 CHUNKS_PER_DOCUMENT = 10
 DOCUMENTS_PER_CALL = 20  # an ingest_many call: about 210 chunks
 QUERIES = 200
+MIN_QUERIES, SERIES_SECONDS = 20, 60  # a slow store's series stops after a minute
 TOP_K = 5
 
 
@@ -155,18 +156,22 @@ def documents(rng: random.Random, vocabulary: list[str]) -> list[str]:
     ]
 
 
-def percentiles(values: list[float]) -> tuple[float, float]:
+def percentiles(values: list[float]) -> tuple[float, float, int]:
+    """p50, p95 and the number of values."""
     ordered = sorted(values)
-    return statistics.median(ordered), ordered[round(0.95 * (len(ordered) - 1))]
+    return statistics.median(ordered), ordered[round(0.95 * (len(ordered) - 1))], len(ordered)
 
 
 def timed(calls: list[Callable[[], object]]) -> list[float]:
-    """Milliseconds of each call."""
-    times = []
+    """Milliseconds of each call, until SERIES_SECONDS have passed (at least MIN_QUERIES)."""
+    times: list[float] = []
+    end = time.perf_counter() + SERIES_SECONDS
     for call in calls:
         start = time.perf_counter()
         call()
         times.append((time.perf_counter() - start) * 1000)
+        if len(times) >= MIN_QUERIES and start > end:
+            break
     return times
 
 
@@ -176,7 +181,7 @@ def fill(
     """Chunks added towards `chunks` of the same texts as the measured ones, without the embedder:
     random unit vectors under the embedder's record (what a store costs does not depend on the
     vectors' values), through the store's own batch path (replace_many), until the deadline."""
-    vectors = np.random.default_rng(chunks)
+    vectors = np.random.default_rng(rng.getrandbits(32))
     size = service.settings.chunk_size, service.settings.chunk_overlap, service.settings.max_chunks
     names = itertools.count()
     filled = 0
@@ -268,6 +273,7 @@ def measure(
     load = os.getloadavg()[0]
     ingested, embed_rate, ingest_rate = ingestion_rates(service, measured, rng, vocabulary)
     queries = [" ".join(rng.choices(vocabulary, k=6)) for _ in range(QUERIES)]
+    embed_query = timed([lambda q=q: service.embedder.embed([q]) for q in queries])
     vectors = service.embedder.embed(queries)
     service.close()  # Qdrant's local mode: one client at a time
     start = time.perf_counter()
@@ -287,8 +293,9 @@ def measure(
     floor, http_search = over_http(port, queries)
     return {
         "ingested": ingested, "embed_rate": embed_rate, "ingest_rate": ingest_rate,
-        "cold_start_s": cold_start, "raw": percentiles(raw_search),
-        "store": percentiles(store_search), "service": percentiles(in_process),
+        "cold_start_s": cold_start, "embed_query": percentiles(embed_query),
+        "raw": percentiles(raw_search),
+        "store_search": percentiles(store_search), "service": percentiles(in_process),
         "healthz": percentiles(floor), "search": percentiles(http_search),
         "load": (load, os.getloadavg()[0]),
     }  # fmt: skip
@@ -305,7 +312,7 @@ def main() -> None:
         for size in sizes:
             service = RagService(Settings())
             start = time.perf_counter()
-            filled = fill(service, size - chunks, deadline, rng, vocabulary)
+            filled = fill(service, max(0, size - chunks), deadline, rng, vocabulary)
             fill_rate = filled / (time.perf_counter() - start)
             chunks += filled
             result = measure(name, service, port, measured, rng, vocabulary)
