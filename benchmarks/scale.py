@@ -70,10 +70,11 @@ def probe(store: str, folder: Path, args: argparse.Namespace) -> list[dict]:
     }  # fmt: skip
     command = [python, PROBE, store, str(args.port), str(args.measure),
                str(args.fill_minutes * 60), *map(str, args.sizes)]  # fmt: skip
+    results = []
     with subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, text=True) as run:
-        results = [json.loads(line) for line in run.stdout if line.startswith("{")]
-    for result in results:
-        print(json.dumps(result), file=sys.stderr)
+        for line in run.stdout:
+            print(line, end="", file=sys.stderr, flush=True)
+            results += [json.loads(line)] if line.startswith("{") else []
     if run.returncode:
         print(f"{store}: the probe failed ({run.returncode})", file=sys.stderr)
     return results

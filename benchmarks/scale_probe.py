@@ -306,7 +306,10 @@ def main() -> None:
     sizes = [int(size) for size in sys.argv[5:]]
     rng = random.Random(42)
     vocabulary = words(rng)
-    with SERVERS[name](Path(tempfile.mkdtemp(prefix=f"scale-{name}-"))):
+    with (
+        tempfile.TemporaryDirectory(prefix=f"scale-{name}-") as folder,
+        SERVERS[name](Path(folder)),
+    ):
         deadline = time.monotonic() + fill_seconds
         chunks = 0
         for size in sizes:
