@@ -2,7 +2,7 @@
 settings in the environment): `scale_probe.py STORE PORT MEASURED FILL_SECONDS SIZE...`.
 
 Starts the store's server (see SERVERS), then for each SIZE: fills the store to SIZE chunks
-without the embedder (stand-in vectors, see fill(); at most FILL_SECONDS in all), times the
+without the embedder (stand-in vectors, see fill(); FILL_SECONDS of filling at most in all), times the
 ingestion of MEASURED more beside the embedder alone, then searches: the store library's own
 vector search (see RAW), the store's searches, the service's, and over HTTP. Prints one JSON
 object per size."""
@@ -310,13 +310,14 @@ def main() -> None:
         tempfile.TemporaryDirectory(prefix=f"scale-{name}-") as folder,
         SERVERS[name](Path(folder)),
     ):
-        deadline = time.monotonic() + fill_seconds
-        chunks = 0
+        chunks, fill_budget = 0, float(fill_seconds)  # the fills' time, measurements left out
         for size in sizes:
             service = RagService(Settings())
-            start = time.perf_counter()
-            filled = fill(service, max(0, size - chunks), deadline, rng, vocabulary)
-            fill_rate = filled / (time.perf_counter() - start)
+            start = time.monotonic()
+            filled = fill(service, max(0, size - chunks), start + fill_budget, rng, vocabulary)
+            elapsed = time.monotonic() - start
+            fill_budget -= elapsed
+            fill_rate = filled / elapsed
             chunks += filled
             result = measure(name, service, port, measured, rng, vocabulary)
             print(json.dumps({"store": name, "size": size, "filled": chunks,
