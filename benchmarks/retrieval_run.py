@@ -1,6 +1,8 @@
-"""Run inside a generated project's environment by benchmarks/retrieval.py (PYTHONPATH=src,
-the store's variables set): ingest a corpus, ask its questions with one embedder and search
-mode, print the metrics as JSON. Argv: corpus folder, questions file, embedder, mode."""
+"""Run inside a generated project's environment by benchmarks/retrieval.py (PYTHONPATH=src):
+start the store's server (store_servers.py) on an empty folder, ingest a corpus with one
+embedder, ask its questions in each search mode, print one JSON object of metrics per mode
+(null where the project has no SEARCH_MODE and the mode is not `vector`).
+Argv: store, corpus folder, questions file, embedder, mode...."""
 
 import json
 import os
@@ -12,9 +14,9 @@ from core.service import RagService
 from core.settings import Settings
 from evaluation.questions import Question, load_questions
 from evaluation.run import evaluate
+from store_servers import SERVERS
 
 TYPES = {".md", ".txt", ".html", ".pdf"}
-NO_MODES = 3  # exit status: this project has no SEARCH_MODE (vector search only)
 
 
 def questions(path: Path) -> list[Question]:
@@ -24,22 +26,25 @@ def questions(path: Path) -> list[Question]:
     return [Question(question=i["question"], relevant=[i["document"]]) for i in items]
 
 
-def main(corpus: str, question_file: str, embedder: str, mode: str) -> None:
+def main(store: str, corpus: str, question_file: str, embedder: str, *modes: str) -> None:
     os.environ["EMBEDDER"] = embedder
-    if "search_mode" in Settings.model_fields:
-        os.environ["SEARCH_MODE"] = mode
-    elif mode != "vector":
-        sys.exit(NO_MODES)
-    with tempfile.TemporaryDirectory() as tmp:
-        os.environ.setdefault("FAISS_DIR", f"{tmp}/vectors")
-        os.environ.setdefault("QDRANT_PATH", f"{tmp}/qdrant")
+    asked = questions(Path(question_file))
+    with tempfile.TemporaryDirectory() as tmp, SERVERS[store](Path(tmp)):
         os.chdir(tmp)  # no .env
         service = RagService(Settings())
         for path in sorted(Path(corpus).iterdir()):
             if path.suffix in TYPES:
                 service.ingest(path.name, path.read_bytes())
-        report = evaluate(service, questions(Path(question_file)), top_k=5)
-    print(json.dumps({"store": service.store.name, **report.metrics}))
+        for mode in modes:
+            if "search_mode" in Settings.model_fields:
+                os.environ["SEARCH_MODE"] = mode
+                service.settings = Settings()
+            elif mode != "vector":  # a project with vector search only
+                print(json.dumps({"mode": mode, "metrics": None}))
+                continue
+            metrics = evaluate(service, asked, top_k=5).metrics
+            print(json.dumps({"mode": mode, "metrics": metrics}), flush=True)
+        service.close()
 
 
 if __name__ == "__main__":

