@@ -40,6 +40,7 @@ DEFECTS = {
     "schemas": lambda r: set_in(api(r), ["ports", 0, "containerPort"], "8000"),
     "workloads": lambda r: api(r).update(image="my_rag_app-api:other"),
     "security": lambda r: set_in(pod(r, "worker"), ["securityContext", "runAsUser"], 0),
+    "memory": lambda r: set_in(api(r), ["resources", "requests", "memory"], "512Mi"),
     "probes": lambda r: set_in(api(r), ["readinessProbe", "httpGet", "path"], "/ready"),
     "ports": lambda r: set_in(
         named(dev(r), "Service", "redis"), ["spec", "ports", 0, "port"], 6380
