@@ -26,25 +26,31 @@ def questions(path: Path) -> list[Question]:
     return [Question(question=i["question"], relevant=[i["document"]]) for i in items]
 
 
+def measure(corpus: str, asked: list[Question], modes: tuple[str, ...]) -> None:
+    """Ingest the corpus into the running store, print each mode's metrics."""
+    service = RagService(Settings())
+    for path in sorted(Path(corpus).iterdir()):
+        if path.suffix in TYPES:
+            service.ingest(path.name, path.read_bytes())
+    for mode in modes:
+        if "search_mode" in Settings.model_fields:
+            os.environ["SEARCH_MODE"] = mode
+            service.settings = Settings()
+        elif mode != "vector":  # a project with vector search only
+            print(json.dumps({"mode": mode, "metrics": None}))
+            continue
+        metrics = evaluate(service, asked, top_k=5).metrics
+        print(json.dumps({"mode": mode, "metrics": metrics}), flush=True)
+    service.close()
+
+
 def main(store: str, corpus: str, question_file: str, embedder: str, *modes: str) -> None:
     os.environ["EMBEDDER"] = embedder
     asked = questions(Path(question_file))
-    with tempfile.TemporaryDirectory() as tmp, SERVERS[store](Path(tmp)):
-        os.chdir(tmp)  # no .env
-        service = RagService(Settings())
-        for path in sorted(Path(corpus).iterdir()):
-            if path.suffix in TYPES:
-                service.ingest(path.name, path.read_bytes())
-        for mode in modes:
-            if "search_mode" in Settings.model_fields:
-                os.environ["SEARCH_MODE"] = mode
-                service.settings = Settings()
-            elif mode != "vector":  # a project with vector search only
-                print(json.dumps({"mode": mode, "metrics": None}))
-                continue
-            metrics = evaluate(service, asked, top_k=5).metrics
-            print(json.dumps({"mode": mode, "metrics": metrics}), flush=True)
-        service.close()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chdir(tmp)  # no .env, for the server's set-up too
+        with SERVERS[store](Path(tmp)):
+            measure(corpus, asked, modes)
 
 
 if __name__ == "__main__":
