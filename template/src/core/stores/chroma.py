@@ -10,8 +10,9 @@ commit), then removes the old version's chunks. A crash leaves at most an incomp
 superseded version: the store removes them when it opens (a scan of every chunk's metadata).
 
 Keyword search: Chroma's full-text filter (a case-insensitive `$regex` on the chunk text) finds
-the chunks holding any of the query's words (whole, or with a plural s), at most CANDIDATES of
-them; they are ranked here with BM25-like weights computed over those chunks.
+the chunks holding any of the query's rare words (whole, or with a plural s), or all of its
+common ones (see VectorStore.common_chunks; a word's chunks are counted up to that many), at
+most CANDIDATES of them; they are ranked here with BM25-like weights computed over those chunks.
 """
 
 import math
@@ -228,8 +229,14 @@ class ChromaStore(VectorStore):
         patterns = [
             r"\b" + r"\W+".join(map(re.escape, term.split("-"))) + r"s?\b" for term in terms
         ]
+        rare = [pattern for pattern in patterns if not self._common(pattern)]
+        holding = [{"$regex": "(?i)" + pattern} for pattern in patterns]
+        if rare:
+            where: dict[str, Any] = {"$regex": "(?i)" + "|".join(rare)}
+        else:
+            where = holding[0] if len(holding) == 1 else {"$and": holding}
         found = self._collection.get(
-            where_document={"$regex": "(?i)" + "|".join(patterns)},
+            where_document=where,
             limit=CANDIDATES,
             include=["documents", "metadatas"],
         )
@@ -246,6 +253,13 @@ class ChromaStore(VectorStore):
             key=lambda item: -item[0],
         )
         return [_hit(text, metadata, score) for score, text, metadata in ranked[:top_k]]
+
+    def _common(self, pattern: str) -> bool:
+        """Whether more than common_chunks chunks match the pattern (at most that many read)."""
+        found = self._collection.get(
+            where_document={"$regex": "(?i)" + pattern}, limit=self.common_chunks + 1, include=[]
+        )
+        return len(found["ids"]) > self.common_chunks
 
     @_reachable
     def texts(self, document_id: str) -> list[str]:

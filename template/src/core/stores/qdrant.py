@@ -89,6 +89,14 @@ def words_vector(terms: list[str]) -> models.SparseVector:
     )
 
 
+def _holding(term: str) -> models.FieldCondition:
+    """A filter on the chunk text: it holds the term (a word, or its plural; the words of a
+    term of several, ZX-4471-B, in a row)."""
+    if "-" in term:
+        return models.FieldCondition(key="text", match=models.MatchPhrase(phrase=term))
+    return models.FieldCondition(key="text", match=models.MatchTextAny(text_any=f"{term} {term}s"))
+
+
 def _reachable(method: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(method)
     def call(*args: Any, **kwargs: Any) -> Any:
@@ -262,13 +270,31 @@ class QdrantStore(VectorStore):
 
     @_reachable
     def keyword_search(self, query: str, top_k: int) -> list[Hit]:
-        words = words_vector(query_terms(query))
-        if not words.indices or not self._keywords:
+        terms = query_terms(query)
+        if not terms or not self._keywords:
             return []  # only stop words, or a collection without words
+        rare = [term for term in dict.fromkeys(terms) if not self._common(term)]
+        if rare:  # the points of the rare terms (all of them), ranked by every term
+            prefetch = models.Prefetch(
+                query=words_vector(rare), using=WORDS, limit=len(rare) * self.common_chunks
+            )
+            holding = None
+        else:
+            prefetch = None
+            holding = models.Filter(must=[_holding(term) for term in dict.fromkeys(terms)])
         points = self._client.query_points(
-            self._collection, query=words, using=WORDS, limit=top_k, with_payload=True
-        ).points
+            self._collection, prefetch=prefetch, query=words_vector(terms), using=WORDS,
+            query_filter=holding, limit=top_k, with_payload=True,
+        ).points  # fmt: skip
         return [_hit(point) for point in points]
+
+    def _common(self, term: str) -> bool:
+        """Whether more than common_chunks points hold the term (at most that many read)."""
+        points = self._client.query_points(
+            self._collection, query=words_vector([term]), using=WORDS,
+            limit=self.common_chunks + 1, with_payload=False,
+        ).points  # fmt: skip
+        return len(points) > self.common_chunks
 
     @_reachable
     def texts(self, document_id: str) -> list[str]:
