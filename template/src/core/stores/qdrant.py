@@ -9,6 +9,9 @@ metadata records the embedding. `<collection>_documents` holds one record per do
 its current version. Point ids derive from the document id, version and chunk index, so a
 document's points are read and removed by id, never by a filter.
 
+Keyword search: the points of the query's rare words, re-scored by all of them; when all its
+words are common (VectorStore.common_chunks), the points whose text holds every one (a filter).
+
 Qdrant has no transactions: `replace` writes the new version's chunks, then the record (the
 commit), then removes the old version's chunks. A crash leaves at most an incomplete or a
 superseded version: the store removes them when it opens (a scan of every point).
@@ -273,7 +276,7 @@ class QdrantStore(VectorStore):
         terms = query_terms(query)
         if not terms or not self._keywords:
             return []  # only stop words, or a collection without words
-        rare = [term for term in dict.fromkeys(terms) if not self._common(term)]
+        rare = self._rare(list(dict.fromkeys(terms)))
         if rare:  # the points of the rare terms (all of them), ranked by every term
             prefetch = models.Prefetch(
                 query=words_vector(rare), using=WORDS, limit=len(rare) * self.common_chunks
@@ -288,13 +291,23 @@ class QdrantStore(VectorStore):
         ).points  # fmt: skip
         return [_hit(point) for point in points]
 
-    def _common(self, term: str) -> bool:
-        """Whether more than common_chunks points hold the term (at most that many read)."""
-        points = self._client.query_points(
-            self._collection, query=words_vector([term]), using=WORDS,
-            limit=self.common_chunks + 1, with_payload=False,
-        ).points  # fmt: skip
-        return len(points) > self.common_chunks
+    def _rare(self, terms: list[str]) -> list[str]:
+        """The terms that at most common_chunks points hold (at most that many read for each;
+        one request)."""
+        found = self._client.query_batch_points(
+            self._collection,
+            [
+                models.QueryRequest(
+                    query=words_vector([term]), using=WORDS, limit=self.common_chunks + 1
+                )
+                for term in terms
+            ],
+        )
+        return [
+            term
+            for term, result in zip(terms, found, strict=True)
+            if len(result.points) <= self.common_chunks
+        ]
 
     @_reachable
     def texts(self, document_id: str) -> list[str]:
