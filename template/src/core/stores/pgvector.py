@@ -55,7 +55,8 @@ embedding_record = Table(
 # matches as written, not every text holding "zx" and "4471". A term is common when more than
 # :common chunks hold it (counted through the GIN index, at most :common + 1 rows read). The
 # chunks holding any rare term match, or, when all terms are common, those holding all of them;
-# ts_rank ranks them by every term. No term left: a NULL query, which matches nothing.
+# ts_rank ranks them by every term. No term left: a NULL query, which matches nothing. (The
+# queries are scalar subqueries: computed once, then searched with the index.)
 KEYWORD_SEARCH = text(r"""
     WITH terms AS (
         SELECT phraseto_tsquery('simple', term) AS term
@@ -75,9 +76,10 @@ KEYWORD_SEARCH = text(r"""
         )::tsquery AS match, string_agg(term::text, ' | ')::tsquery AS rank
         FROM counted
     )
-    SELECT document_id, source, chunk_index, text, ts_rank(text_search, words.rank) AS score
-    FROM chunks, words
-    WHERE text_search @@ words.match
+    SELECT document_id, source, chunk_index, text,
+        ts_rank(text_search, (SELECT rank FROM words)) AS score
+    FROM chunks
+    WHERE text_search @@ (SELECT match FROM words)
     ORDER BY score DESC, document_id, chunk_index
     LIMIT :top_k
 """).bindparams(bindparam("stop_words", sorted(STOP_WORDS), type_=ARRAY(Text)))
