@@ -84,6 +84,7 @@ KEYWORD_SEARCH = text(r"""
     LIMIT :top_k
 """).bindparams(bindparam("stop_words", sorted(STOP_WORDS), type_=ARRAY(Text)))
 
+HNSW_EF_SEARCH = 40  # pgvector's default
 HIT_COLUMNS = (chunks.c.document_id, chunks.c.source, chunks.c.chunk_index, chunks.c.text)
 
 
@@ -139,8 +140,9 @@ class PgvectorStore(VectorStore):
         distance = chunks.c.embedding.cosine_distance(vector)
         query = select(*HIT_COLUMNS, (1 - distance).label("score")).order_by(distance).limit(top_k)
         with transaction(self._engine) as connection:
-            # The HNSW index returns at most ef_search rows: keep it above top_k.
-            connection.execute(text(f"SET LOCAL hnsw.ef_search = {max(40, 2 * top_k)}"))
+            # The HNSW index returns at most ef_search rows (40 unless set): keep it above top_k.
+            if top_k > HNSW_EF_SEARCH // 2:
+                connection.execute(text(f"SET LOCAL hnsw.ef_search = {2 * top_k}"))
             rows = connection.execute(query).mappings().all()
         # A zero vector (a query or a chunk of only stop words) has no cosine similarity (NaN).
         return [Hit.model_validate(dict(row)) for row in rows if math.isfinite(row["score"])]
