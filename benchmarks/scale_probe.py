@@ -4,8 +4,10 @@ settings in the environment): `scale_probe.py STORE PORT MEASURED FILL_SECONDS S
 Starts the store's server (store_servers.py), then for each SIZE: fills the store to SIZE chunks
 without the embedder (stand-in vectors, see fill(); FILL_SECONDS of filling at most in all), times the
 ingestion of MEASURED more beside the embedder alone, then searches: the store library's own
-vector search (see RAW), the store's searches, the service's, and over HTTP. Prints one JSON
-object per size."""
+vector search (see RAW) and keyword query (RAW_KEYWORD), each search mode's baseline (the
+question's embedding and those), the store's searches, and per mode (vector, hybrid) the
+service's search and, over HTTP, POST /search beside GET /healthz. Prints one JSON object per
+size."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import itertools
 import json
 import os
 import random
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -26,8 +29,9 @@ import numpy as np
 from core.chunking import split_text
 from core.embedders import make_embedder
 from core.embedders.base import normalize_rows
+from core.retrieval import CANDIDATES
 from core.service import EMBED_BATCH, RagService, document_for
-from core.settings import Settings
+from core.settings import SearchMode, Settings
 from core.stores import make_store
 from store_servers import SERVERS
 
@@ -39,13 +43,13 @@ MIN_QUERIES, SERIES_SECONDS = 20, 60  # a slow store's series stops after a minu
 TOP_K = 5
 
 
-# Each store library's own vector search of TOP_K, on what the store holds open (no reconnect).
+# Each store library's own vector search (of TOP_K unless told), on what the store holds open.
 def faiss_raw(store) -> Callable[[np.ndarray], object]:
     import faiss
 
     faiss.omp_set_num_threads(1)  # as the store searches
     index = store._index
-    return lambda vector: index.search(vector.reshape(1, -1), TOP_K)
+    return lambda vector, k=TOP_K: index.search(vector.reshape(1, -1), k)
 
 
 def pgvector_raw(store) -> Callable[[np.ndarray], object]:
@@ -54,24 +58,70 @@ def pgvector_raw(store) -> Callable[[np.ndarray], object]:
 
     connection = psycopg.connect(os.environ["DATABASE_URL"].replace("+psycopg", ""))
     query = "SELECT document_id, chunk_index, text FROM chunks ORDER BY embedding <=> %s::vector LIMIT %s"  # fmt: skip
-    return lambda vector: connection.execute(query, (str(vector.tolist()), TOP_K)).fetchall()
+    return lambda vector, k=TOP_K: connection.execute(query, (str(vector.tolist()), k)).fetchall()
 
 
 def qdrant_raw(store) -> Callable[[np.ndarray], object]:
     client, collection = store._client, store._collection
-    return lambda vector: client.query_points(
-        collection, query=vector.tolist(), limit=TOP_K, with_payload=True
+    return lambda vector, k=TOP_K: client.query_points(
+        collection, query=vector.tolist(), limit=k, with_payload=True
     )
 
 
 def chroma_raw(store) -> Callable[[np.ndarray], object]:
     collection = store._collection
-    return lambda vector: collection.query(
-        query_embeddings=[vector], n_results=TOP_K, include=["documents", "metadatas", "distances"]
+    return lambda vector, k=TOP_K: collection.query(
+        query_embeddings=[vector], n_results=k, include=["documents", "metadatas", "distances"]
     )
 
 
 RAW = {"faiss": faiss_raw, "pgvector": pgvector_raw, "qdrant": qdrant_raw, "chroma": chroma_raw}
+
+
+# Each store's keyword query, run directly: the same SQL or the same library calls as the store's
+# keyword_search, without building hits (nor, for Chroma, our BM25 ranking of the candidates).
+def faiss_raw_keyword(store) -> Callable[[str], object]:
+    """The store's FTS5 query on a connection of its own (with its document-frequency probes)."""
+    connection = sqlite3.connect(store._path)
+    query = "SELECT rowid, -bm25(chunk_text) FROM chunk_text WHERE chunk_text MATCH ? ORDER BY bm25(chunk_text) LIMIT ?"  # fmt: skip
+    return lambda text: connection.execute(
+        query, (store.match_expression(text) or '""', CANDIDATES)
+    ).fetchall()
+
+
+def pgvector_raw_keyword(store) -> Callable[[str], object]:
+    """The store's SQL statement (document frequencies included) with psycopg."""
+    import psycopg
+    from core.stores.pgvector import KEYWORD_SEARCH
+    from core.words import STOP_WORDS
+
+    connection = psycopg.connect(
+        os.environ["DATABASE_URL"].replace("+psycopg", ""), autocommit=True
+    )
+    query = KEYWORD_SEARCH.text.replace(":stop_words", "%(stop_words)s")
+    query = query.replace(":query", "%(query)s").replace(":top_k", "%(top_k)s")
+    query = query.replace(":common", "%(common)s")
+    parameters = {"stop_words": sorted(STOP_WORDS), "top_k": CANDIDATES,
+                  "common": store.common_chunks}  # fmt: skip
+    return lambda text: connection.execute(query, parameters | {"query": text}).fetchall()
+
+
+def qdrant_raw_keyword(store) -> Callable[[str], object]:
+    """Its keyword search is the client's calls (one batch of counts, one query) and no more."""
+    return lambda text: store.keyword_search(text, CANDIDATES)
+
+
+def chroma_raw_keyword(store) -> Callable[[str], object]:
+    """The same filters: a count per word, then the candidates (not ranked)."""
+    from core.stores.chroma import keyword_patterns
+
+    return lambda text: store.keyword_candidates(keyword_patterns(text))
+
+
+RAW_KEYWORD = {
+    "faiss": faiss_raw_keyword, "pgvector": pgvector_raw_keyword, "qdrant": qdrant_raw_keyword,
+    "chroma": chroma_raw_keyword,
+}  # fmt: skip
 
 
 def words(rng: random.Random, size: int = 5000) -> list[str]:
@@ -163,12 +213,12 @@ def ingestion_rates(
     return ingested, embedded / embed_seconds, ingested / ingest_seconds
 
 
-def over_http(port: int, queries: list[str]) -> tuple[list[float], list[float]]:
+def over_http(port: int, queries: list[str], mode: SearchMode) -> tuple[list[float], list[float]]:
     """GET /healthz (the HTTP floor) and POST /search, keep-alive, against uvicorn."""
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port), "--log-level",
          "warning"],
-        env=os.environ | {"PYTHONPATH": "src"},
+        env=os.environ | {"PYTHONPATH": "src", "SEARCH_MODE": mode},
     )  # fmt: skip
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
@@ -213,30 +263,46 @@ def measure(
     load = os.getloadavg()[0]
     ingested, embed_rate, ingest_rate = ingestion_rates(service, measured, rng, vocabulary)
     queries = [" ".join(rng.choices(vocabulary, k=6)) for _ in range(QUERIES)]
-    embed_query = timed([lambda q=q: service.embedder.embed([q]) for q in queries])
-    vectors = service.embedder.embed(queries)
+    embedder = service.embedder
+    embed_query = timed([lambda q=q: embedder.embed([q]) for q in queries])
+    vectors = embedder.embed(queries)
     service.close()  # Qdrant's local mode: one client at a time
     start = time.perf_counter()
     store = make_store(service.embedding)
     store.check()
     cold_start = time.perf_counter() - start
-    raw = RAW[name](store)
+    raw, raw_keyword = RAW[name](store), RAW_KEYWORD[name](store)
     raw_search = timed([lambda v=v: raw(v) for v in vectors])
+    # Each mode's baseline: what its search cannot do without (the question's embedding, the
+    # library's vector search of CANDIDATES, and for hybrid its keyword query).
+    depth = max(TOP_K, CANDIDATES)
+    baselines = {
+        SearchMode.VECTOR: timed([lambda q=q: raw(embedder.embed([q])[0]) for q in queries]),
+        SearchMode.HYBRID: timed(
+            [lambda q=q: (raw(embedder.embed([q])[0], depth), raw_keyword(q)) for q in queries]
+        ),
+    }
+    raw_keyword_search = timed([lambda q=q: raw_keyword(q) for q in queries])
     store_search = timed(
-        [lambda q=q, v=v: (store.search(v, 20), store.keyword_search(q, 20))
+        [lambda q=q, v=v: (store.search(v, depth), store.keyword_search(q, depth))
          for q, v in zip(queries, vectors, strict=True)]
     )  # fmt: skip
     store.close()
-    service = RagService(service.settings)
-    in_process = timed([lambda q=q: service.search(q, TOP_K) for q in queries])
-    service.close()
-    floor, http_search = over_http(port, queries)
+    settings, modes = service.settings, {}
+    for mode, baseline in baselines.items():
+        searcher = RagService(settings)
+        in_process = timed([lambda q=q, s=searcher, m=mode: s.search(q, TOP_K, m) for q in queries])
+        searcher.close()
+        floor, http_search = over_http(port, queries, mode)
+        modes[mode] = {
+            "baseline": percentiles(baseline), "service": percentiles(in_process),
+            "healthz": percentiles(floor), "search": percentiles(http_search),
+        }  # fmt: skip
     return {
         "ingested": ingested, "embed_rate": embed_rate, "ingest_rate": ingest_rate,
         "cold_start_s": cold_start, "embed_query": percentiles(embed_query),
-        "raw": percentiles(raw_search),
-        "store_search": percentiles(store_search), "service": percentiles(in_process),
-        "healthz": percentiles(floor), "search": percentiles(http_search),
+        "raw": percentiles(raw_search), "raw_keyword": percentiles(raw_keyword_search),
+        "store_search": percentiles(store_search), "modes": modes,
         "load": (load, os.getloadavg()[0]),
     }  # fmt: skip
 

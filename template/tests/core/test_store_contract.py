@@ -88,6 +88,26 @@ def test_keyword_search_ranks_an_exact_identifier_first(service: RagService) -> 
     assert hits[0].score > hits[1].score > 0
 
 
+def test_common_terms_only_rerank_what_rare_terms_match(service: RagService) -> None:
+    """Lucene's CommonTermsQuery: with "pump" and "valve" in more than common_chunks chunks, a
+    query's rare terms choose the chunks, its common ones only rank them; a query of only common
+    terms needs all of them (so a search never ranks a large part of the store)."""
+    service.store.common_chunks = 2
+    service.ingest("boiler.txt", b"The pump and the valve of the boiler.")
+    service.ingest("crane.txt", b"The pump and the valve of the crane.")
+    service.ingest("ship.txt", b"The pump of the ship.")
+    service.ingest("dam.txt", b"The valve of the dam.")
+
+    def found(query: str) -> list[str]:
+        return [hit.source for hit in service.store.keyword_search(query, top_k=5)]
+
+    assert found("pump valve boiler") == ["boiler.txt"]
+    assert sorted(found("pump valve")) == ["boiler.txt", "crane.txt"]
+    ranked = service.store.keyword_search("valve ship dam", top_k=5)
+    assert [hit.source for hit in ranked] == ["dam.txt", "ship.txt"]
+    assert ranked[0].score > ranked[1].score  # "valve" ranks, though it matches nothing
+
+
 @pytest.mark.parametrize("query", ["the of and", "?!... --"])
 def test_queries_of_only_stop_words_or_punctuation_find_nothing(
     service: RagService, query: str

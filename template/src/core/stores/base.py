@@ -32,6 +32,12 @@ class EmbeddingRecord(NamedTuple):
 
 class VectorStore(ABC):
     name: str
+    # Keyword search's common terms, after Lucene's CommonTermsQuery: a term found in more
+    # chunks than this says little about a chunk and would make the search rank a large part
+    # of the store. Common terms only re-rank the chunks that the query's other (rare) terms
+    # match; a query of only common terms matches the chunks holding all of them. So a search
+    # ranks at most this many chunks per rare term, and a rare identifier is still found.
+    common_chunks = 1000
 
     @abstractmethod
     def replace(self, document: DocumentInfo, texts: list[str], vectors: Vectors) -> bool:
@@ -56,7 +62,9 @@ class VectorStore(ABC):
     @abstractmethod
     def keyword_search(self, query: str, top_k: int) -> list[Hit]:
         """The top_k chunks that best match the query's words (full-text search), best first;
-        score is the store's own text relevance."""
+        score is the store's own text relevance. The chunks holding any of the query's rare
+        terms match, ranked by all its terms; a query of only common terms (see common_chunks)
+        matches the chunks holding every one of them."""
 
     @abstractmethod
     def texts(self, document_id: str) -> list[str]:

@@ -10,8 +10,9 @@ commit), then removes the old version's chunks. A crash leaves at most an incomp
 superseded version: the store removes them when it opens (a scan of every chunk's metadata).
 
 Keyword search: Chroma's full-text filter (a case-insensitive `$regex` on the chunk text) finds
-the chunks holding any of the query's words (whole, or with a plural s), at most CANDIDATES of
-them; they are ranked here with BM25-like weights computed over those chunks.
+the chunks holding any of the query's rare words (whole, or with a plural s), or all of its
+common ones (see VectorStore.common_chunks; a word's chunks are counted up to that many), at
+most CANDIDATES of them; they are ranked here with BM25-like weights computed over those chunks.
 """
 
 import math
@@ -29,6 +30,7 @@ import chromadb
 import httpx
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.api.types import GetResult
 from pydantic import Field, HttpUrl
 
 from core.embedders.base import Vectors
@@ -221,21 +223,13 @@ class ChromaStore(VectorStore):
 
     @_reachable
     def keyword_search(self, query: str, top_k: int) -> list[Hit]:
-        terms = sorted(set(query_terms(query)))
-        if not terms:
+        patterns = keyword_patterns(query)
+        if not patterns:
             return []  # only stop words: nothing to look for
-        # Whole words, or plurals; a term of several words (zx-4471-b) as a phrase.
-        patterns = [
-            r"\b" + r"\W+".join(map(re.escape, term.split("-"))) + r"s?\b" for term in terms
-        ]
-        found = self._collection.get(
-            where_document={"$regex": "(?i)" + "|".join(patterns)},
-            limit=CANDIDATES,
-            include=["documents", "metadatas"],
-        )
+        found = self.keyword_candidates(patterns)
         texts = [text.lower() for text in found["documents"] or []]
         counts = [[len(re.findall(pattern, text)) for pattern in patterns] for text in texts]
-        matching = [sum(1 for row in counts if row[i]) for i in range(len(terms))]
+        matching = [sum(1 for row in counts if row[i]) for i in range(len(patterns))]
         weights = [math.log(1 + (len(texts) - n + 0.5) / (n + 0.5)) for n in matching]
         scores = [
             sum(w * 2.2 * c / (c + 1.2) for w, c in zip(weights, row, strict=True))
@@ -246,6 +240,26 @@ class ChromaStore(VectorStore):
             key=lambda item: -item[0],
         )
         return [_hit(text, metadata, score) for score, text, metadata in ranked[:top_k]]
+
+    def keyword_candidates(self, patterns: list[str]) -> GetResult:
+        """At most CANDIDATES chunks matching any rare pattern, or all of them when all are
+        common."""
+        rare = [pattern for pattern in patterns if not self._common(pattern)]
+        holding = [{"$regex": "(?i)" + pattern} for pattern in patterns]
+        if rare:
+            where: dict[str, Any] = {"$regex": "(?i)" + "|".join(rare)}
+        else:
+            where = holding[0] if len(holding) == 1 else {"$and": holding}
+        return self._collection.get(
+            where_document=where, limit=CANDIDATES, include=["documents", "metadatas"]
+        )
+
+    def _common(self, pattern: str) -> bool:
+        """Whether more than common_chunks chunks match the pattern (at most that many read)."""
+        found = self._collection.get(
+            where_document={"$regex": "(?i)" + pattern}, limit=self.common_chunks + 1, include=[]
+        )
+        return len(found["ids"]) > self.common_chunks
 
     @_reachable
     def texts(self, document_id: str) -> list[str]:
@@ -292,6 +306,13 @@ class ChromaStore(VectorStore):
 
 
 RECORD_FIELDS = ("document_id", "version", "source", "chunks", "ingested_at")
+
+
+def keyword_patterns(query: str) -> list[str]:
+    """The query's terms as patterns: whole words, or plurals; a term of several words
+    (zx-4471-b) as a phrase."""
+    terms = sorted(set(query_terms(query)))
+    return [r"\b" + r"\W+".join(map(re.escape, term.split("-"))) + r"s?\b" for term in terms]
 
 
 def _all(collection: Collection) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -51,22 +51,40 @@ embedding_record = Table(
     Column("dim", Integer, nullable=False),
 )
 
-# Each of the query's terms (split at spaces, stop words left out) as a phrase, any of them
-# matching (ts_rank favours chunks matching more of them): `ZX-4471-B` matches as written, not
-# every text holding "zx" and "4471". No term left: a NULL query, which matches nothing.
+# Each of the query's terms (split at spaces, stop words left out) as a phrase: `ZX-4471-B`
+# matches as written, not every text holding "zx" and "4471". A term is common when more than
+# :common chunks hold it (counted through the GIN index, at most :common + 1 rows read). The
+# chunks holding any rare term match, or, when all terms are common, those holding all of them;
+# ts_rank ranks them by every term. No term left: a NULL query, which matches nothing. (The
+# queries are scalar subqueries: computed once, then searched with the index.)
 KEYWORD_SEARCH = text(r"""
-    WITH words AS (
-        SELECT string_agg(phraseto_tsquery('simple', term)::text, ' | ')::tsquery AS query
+    WITH terms AS (
+        SELECT phraseto_tsquery('simple', term) AS term
         FROM regexp_split_to_table(:query, '\s+') AS term
         WHERE lower(term) <> ALL(:stop_words) AND numnode(phraseto_tsquery('simple', term)) > 0
+    ), counted AS (
+        SELECT term, (
+            SELECT count(*) FROM (
+                SELECT FROM chunks WHERE text_search @@ terms.term LIMIT :common + 1
+            ) AS found
+        ) > :common AS common
+        FROM terms
+    ), words AS (
+        SELECT coalesce(
+            string_agg(term::text, ' | ') FILTER (WHERE NOT common),
+            string_agg(term::text, ' & ')
+        )::tsquery AS match, string_agg(term::text, ' | ')::tsquery AS rank
+        FROM counted
     )
-    SELECT document_id, source, chunk_index, text, ts_rank(text_search, words.query) AS score
-    FROM chunks, words
-    WHERE text_search @@ words.query
+    SELECT document_id, source, chunk_index, text,
+        ts_rank(text_search, (SELECT rank FROM words)) AS score
+    FROM chunks
+    WHERE text_search @@ (SELECT match FROM words)
     ORDER BY score DESC, document_id, chunk_index
     LIMIT :top_k
 """).bindparams(bindparam("stop_words", sorted(STOP_WORDS), type_=ARRAY(Text)))
 
+HNSW_EF_SEARCH = 40  # pgvector's default
 HIT_COLUMNS = (chunks.c.document_id, chunks.c.source, chunks.c.chunk_index, chunks.c.text)
 
 
@@ -122,8 +140,9 @@ class PgvectorStore(VectorStore):
         distance = chunks.c.embedding.cosine_distance(vector)
         query = select(*HIT_COLUMNS, (1 - distance).label("score")).order_by(distance).limit(top_k)
         with transaction(self._engine) as connection:
-            # The HNSW index returns at most ef_search rows: keep it above top_k.
-            connection.execute(text(f"SET LOCAL hnsw.ef_search = {max(40, 2 * top_k)}"))
+            # The HNSW index returns at most ef_search rows (40 unless set): keep it above top_k.
+            if top_k > HNSW_EF_SEARCH // 2:
+                connection.execute(text(f"SET LOCAL hnsw.ef_search = {2 * top_k}"))
             rows = connection.execute(query).mappings().all()
         # A zero vector (a query or a chunk of only stop words) has no cosine similarity (NaN).
         return [Hit.model_validate(dict(row)) for row in rows if math.isfinite(row["score"])]
@@ -131,7 +150,8 @@ class PgvectorStore(VectorStore):
     def keyword_search(self, query: str, top_k: int) -> list[Hit]:
         with transaction(self._engine) as connection:
             rows = connection.execute(
-                KEYWORD_SEARCH, {"query": without_nul(query), "top_k": top_k}
+                KEYWORD_SEARCH,
+                {"query": without_nul(query), "top_k": top_k, "common": self.common_chunks},
             ).mappings()
             return [Hit.model_validate(dict(row)) for row in rows]
 

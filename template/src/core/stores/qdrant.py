@@ -9,6 +9,9 @@ metadata records the embedding. `<collection>_documents` holds one record per do
 its current version. Point ids derive from the document id, version and chunk index, so a
 document's points are read and removed by id, never by a filter.
 
+Keyword search: the points of the query's rare words, re-scored by all of them; when all its
+words are common (VectorStore.common_chunks), the points whose text holds every one (a filter).
+
 Qdrant has no transactions: `replace` writes the new version's chunks, then the record (the
 commit), then removes the old version's chunks. A crash leaves at most an incomplete or a
 superseded version: the store removes them when it opens (a scan of every point).
@@ -87,6 +90,14 @@ def words_vector(terms: list[str]) -> models.SparseVector:
     return models.SparseVector(
         indices=list(counts), values=[2.2 * count / (count + 1.2) for count in counts.values()]
     )
+
+
+def _holding(term: str) -> models.FieldCondition:
+    """A filter on the chunk text: it holds the term (a word, or its plural; the words of a
+    term of several, ZX-4471-B, in a row)."""
+    if "-" in term:
+        return models.FieldCondition(key="text", match=models.MatchPhrase(phrase=term))
+    return models.FieldCondition(key="text", match=models.MatchTextAny(text_any=f"{term} {term}s"))
 
 
 def _reachable(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -262,13 +273,41 @@ class QdrantStore(VectorStore):
 
     @_reachable
     def keyword_search(self, query: str, top_k: int) -> list[Hit]:
-        words = words_vector(query_terms(query))
-        if not words.indices or not self._keywords:
+        terms = query_terms(query)
+        if not terms or not self._keywords:
             return []  # only stop words, or a collection without words
+        rare = self._rare(list(dict.fromkeys(terms)))
+        if rare:  # the points of the rare terms (all of them), ranked by every term
+            prefetch = models.Prefetch(
+                query=words_vector(rare), using=WORDS, limit=len(rare) * self.common_chunks
+            )
+            holding = None
+        else:
+            prefetch = None
+            holding = models.Filter(must=[_holding(term) for term in dict.fromkeys(terms)])
         points = self._client.query_points(
-            self._collection, query=words, using=WORDS, limit=top_k, with_payload=True
-        ).points
+            self._collection, prefetch=prefetch, query=words_vector(terms), using=WORDS,
+            query_filter=holding, limit=top_k, with_payload=True,
+        ).points  # fmt: skip
         return [_hit(point) for point in points]
+
+    def _rare(self, terms: list[str]) -> list[str]:
+        """The terms that at most common_chunks points hold (at most that many read for each;
+        one request)."""
+        found = self._client.query_batch_points(
+            self._collection,
+            [
+                models.QueryRequest(
+                    query=words_vector([term]), using=WORDS, limit=self.common_chunks + 1
+                )
+                for term in terms
+            ],
+        )
+        return [
+            term
+            for term, result in zip(terms, found, strict=True)
+            if len(result.points) <= self.common_chunks
+        ]
 
     @_reachable
     def texts(self, document_id: str) -> list[str]:
