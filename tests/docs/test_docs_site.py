@@ -138,9 +138,10 @@ def test_missing_secret_message_is_what_compose_prints(rendered, tmp_path):
     project = tmp_path / "project"
     shutil.copytree(rendered({"database": "postgresql"}), project)
     (project / ".secrets" / "postgres_password").unlink()
-    before = subprocess.run(["make", "secrets"], cwd=project, capture_output=True, text=True)
+    make_secrets = ["make", "--no-print-directory", "secrets"]
+    before = subprocess.run(make_secrets, cwd=project, capture_output=True, text=True, check=False)
     assert before.returncode != 0 and quoted in before.stderr, before.stderr
     subprocess.run(["make", "env"], cwd=project, check=True, capture_output=True)
-    after = subprocess.run(["make", "secrets"], cwd=project, capture_output=True, text=True)
+    after = subprocess.run(make_secrets, cwd=project, capture_output=True, text=True, check=False)
     assert after.returncode == 0, after.stderr
     assert compose(project, "config", "-q").returncode == 0

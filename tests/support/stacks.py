@@ -132,7 +132,7 @@ class Stack:
             subprocess.run(["docker", "rmi", "--no-prune", *mine], capture_output=True, check=False)
 
     def secrets_in_environments(self) -> list[str]:
-        """"container: VARIABLE" for each variable of a running container (`docker inspect`
+        """ "container: VARIABLE" for each variable of a running container (`docker inspect`
         Config.Env) whose value holds the content of a file of .secrets/."""
         values = {value for value in project_secrets(self.project).values() if value}
         ids = self.run("ps", "-q").split()

@@ -36,7 +36,9 @@ def test_secrets_are_never_rolled_again(template_clone, tmp_path):
     template_clone.release("v1.1.0")
     project = generate(template_clone, tmp_path / "project", tag, database="postgresql")
     env, secrets = (project / ".env").read_bytes(), project_secrets(project)
-    other = project_secrets(generate(template_clone, tmp_path / "other", tag, database="postgresql"))
+    other = project_secrets(
+        generate(template_clone, tmp_path / "other", tag, database="postgresql")
+    )
     assert "postgres_password" in secrets, ".secrets/ holds no generated password to check"
     assert all(other[name] != value for name, value in secrets.items())
 
