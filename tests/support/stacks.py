@@ -132,8 +132,8 @@ class Stack:
             subprocess.run(["docker", "rmi", "--no-prune", *mine], capture_output=True, check=False)
 
     def secrets_in_environments(self) -> list[str]:
-        """ "container: VARIABLE" for each variable of a running container (`docker inspect`
-        Config.Env) whose value holds the content of a file of .secrets/."""
+        """The variables of the running containers (`docker inspect`: Config.Env) whose value
+        holds the content of a file of .secrets/, as "container: VARIABLE"."""
         values = {value for value in project_secrets(self.project).values() if value}
         ids = self.run("ps", "-q").split()
         inspected = json.loads(subprocess.run(["docker", "inspect", *ids], capture_output=True,
