@@ -124,6 +124,11 @@ def test_the_stack_is_up_and_airflow_init_completed(stack: Stack) -> None:
     assert init["State"] == "exited" and init["ExitCode"] == 0, init
 
 
+def test_no_container_environment_holds_a_password(stack: Stack) -> None:
+    """Issue 16: Airflow's keys and the passwords of .secrets/ reach the containers as files."""
+    assert stack.secrets_in_environments() == []
+
+
 def test_the_dags_import_and_have_their_tasks(stack: Stack) -> None:
     # What the DAG processor found (it parsed the files before the stack was healthy).
     errors = stack.run("exec", "-T", "airflow-scheduler", "airflow", "dags", "list-import-errors",
