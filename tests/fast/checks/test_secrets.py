@@ -62,11 +62,6 @@ def check_secrets(project: Path, answers: Answers) -> list[str]:
 # (SECURITY.md lists them too). Read-only services are not here: Compose gives them `file:`
 # secrets only ("cannot create secret in read-only service"), and .env is the source.
 STILL_IN_ENVIRONMENT = {
-    "mlflow": "its backend store URI and the bucket's keys: not moved yet",
-    "airflow-init": "the DAGs read S3 and API keys from the environment; Airflow's own *_CMD not used yet",
-    "airflow-api-server": "as airflow-init",
-    "airflow-scheduler": "as airflow-init",
-    "airflow-dag-processor": "as airflow-init",
     "spark-submit": "the Spark job reads API_KEY from the environment",
 }
 
