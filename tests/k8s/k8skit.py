@@ -204,9 +204,11 @@ def check_workloads_match_compose(rendering: Rendering) -> list[str]:
                 for c in all_containers(pod)
                 if c["image"] not in images
             ]
-            names = {e["name"] for e in container.get("env", [])} - EXTRA_ENV.get(name, set())
             # Compose gives a password as a file (X_FILE or X__FILE, a Compose secret), a URL's
-            # as X_PASSWORD_FILE; a pod reads the same Secret as X (secretKeyRef, whole URLs).
+            # as X_PASSWORD_FILE; a pod reads the same Secret as X (secretKeyRef, whole URLs)
+            # or as a file too (X_FILE, a volume).
+            names = {e["name"].removesuffix("_FILE") for e in container.get("env", [])}
+            names -= EXTRA_ENV.get(name, set())
             variables = {
                 v.removesuffix("_PASSWORD_FILE") if v.endswith("_URL_PASSWORD_FILE")
                 else v.removesuffix("_FILE").rstrip("_")

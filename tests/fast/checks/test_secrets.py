@@ -81,11 +81,6 @@ def check_secrets(project: Path, answers: Answers) -> list[str]:
 # Services that still get a secret in their definition (environment, command), and why
 # (SECURITY.md lists them too).
 STILL_IN_ENVIRONMENT = {
-    "mlflow": "its backend store URI and the bucket's keys: not moved yet",
-    "airflow-init": "the DAGs read S3 and API keys from the environment; Airflow's own *_CMD not used yet",
-    "airflow-api-server": "as airflow-init",
-    "airflow-scheduler": "as airflow-init",
-    "airflow-dag-processor": "as airflow-init",
     "spark-submit": "the Spark job reads API_KEY from the environment",
 }
 
