@@ -1,5 +1,5 @@
 """docker-compose-monitoring.yml as `docker compose config` sees it (no engine needed): the
-profile, networks, the one published port, secrets from .env and the compose conventions."""
+profile, networks, the one published port, secrets from .secrets/ and the compose conventions."""
 
 from __future__ import annotations
 
@@ -18,12 +18,6 @@ VARIANTS = pytest.mark.parametrize("variant", MONITORING_VARIANTS)
 
 def monitoring_services(variant: str) -> set[str]:
     return set(registry.stack(MONITORING_VARIANTS[variant])["monitoring"]["services"])
-
-
-def env_file(project: Path) -> dict[str, str]:
-    lines = (project / ".env").read_text().splitlines()
-    pairs = (line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
-    return {key.strip(): value for key, value in pairs}
 
 
 @VARIANTS
