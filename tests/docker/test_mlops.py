@@ -68,6 +68,11 @@ def bucket_keys(stack: Stack) -> list[str]:
                      timeout=120).split()  # fmt: skip
 
 
+def test_no_container_environment_holds_a_password(stack: Stack) -> None:
+    """Issue 16: the passwords and keys of .secrets/ reach the containers as files only."""
+    assert stack.secrets_in_environments() == []
+
+
 def test_documents_put_in_the_bucket_become_searchable(stack: Stack, api: httpx.Client) -> None:
     folder = stack.project / "data/eval/documents"
     stack.run("run", "--rm", "--no-deps", "-T", "--volume", f"{folder}:/documents:ro",

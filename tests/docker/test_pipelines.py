@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from tests.support.answers import DOCKER_BASE, PIPELINES
-from tests.support.stacks import Stack, docker_problem, wait_for
+from tests.support.stacks import Stack, docker_problem, project_secrets, wait_for
 
 pytestmark = pytest.mark.docker
 
@@ -65,23 +65,17 @@ def stack(rendered, tmp_path_factory) -> Iterator[Stack]:
 
 
 @pytest.fixture(scope="module")
-def env(stack: Stack) -> dict[str, str]:
-    lines = (stack.project / ".env").read_text().splitlines()
-    return dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
-
-
-@pytest.fixture(scope="module")
-def api(stack: Stack, env) -> Iterator[httpx.Client]:
-    key = env.get("API_KEY")  # set once the API takes keys: sent as the developer would
-    headers = {"Authorization": f"Bearer {key}"} if key else {}
+def api(stack: Stack) -> Iterator[httpx.Client]:
+    headers = stack.api_headers()
     with httpx.Client(base_url=stack.url("API_PORT"), headers=headers, timeout=30) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
-def airflow(stack: Stack, env) -> Iterator[httpx.Client]:
+def airflow(stack: Stack) -> Iterator[httpx.Client]:
     base = stack.url("AIRFLOW_PORT")
-    credentials = {"username": "admin", "password": env["AIRFLOW_ADMIN_PASSWORD"]}
+    password = project_secrets(stack.project)["airflow_admin_password"]
+    credentials = {"username": "admin", "password": password}
     token = httpx.post(f"{base}/auth/token", json=credentials, timeout=30)
     assert token.status_code in (200, 201), token.text
     headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
@@ -128,6 +122,11 @@ def test_the_stack_is_up_and_airflow_init_completed(stack: Stack) -> None:
     [init] = [json.loads(line) for line in stack.run("ps", "-a", "--format", "json",
                                                      "airflow-init").splitlines()]  # fmt: skip
     assert init["State"] == "exited" and init["ExitCode"] == 0, init
+
+
+def test_no_container_environment_holds_a_password(stack: Stack) -> None:
+    """Issue 16: Airflow's keys and the passwords of .secrets/ reach the containers as files."""
+    assert stack.secrets_in_environments() == []
 
 
 def test_the_dags_import_and_have_their_tasks(stack: Stack) -> None:

@@ -197,6 +197,11 @@ INSPECT = (
 )
 
 
+def test_no_container_environment_holds_a_password(stack: Stack) -> None:
+    """Issue 16: the passwords and keys of .secrets/ reach the containers as files only."""
+    assert stack.secrets_in_environments() == []
+
+
 def test_images_carry_only_their_component(stack: Stack) -> None:
     for service in sorted(set(FORBIDDEN) & set(stack.services())):
         out = stack.run("exec", "-T", service, "python", "-c", INSPECT, *FORBIDDEN[service])

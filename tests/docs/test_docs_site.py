@@ -132,21 +132,16 @@ def test_services_page_lists_every_generated_service(site, rendered):
 
 
 def test_missing_secret_message_is_what_compose_prints(rendered, tmp_path):
-    """The troubleshooting page quotes Compose's message, and `make env` fixes it as it says."""
+    """The troubleshooting page quotes `make up`'s message, and `make env` fixes it as it says."""
     page = (DOCS / "pages" / "troubleshooting.md").read_text()
     quoted = re.search(r"## A secret is missing\n\n```\n(.*?)\n```", page, re.DOTALL).group(1)
     project = tmp_path / "project"
     shutil.copytree(rendered({"database": "postgresql"}), project)
-    env = project / ".env"
-    env.write_text(
-        "".join(
-            line
-            for line in env.read_text().splitlines(keepends=True)
-            if not line.startswith("POSTGRES_PASSWORD=")
-        )
-    )
-    before = compose(project, "config", "-q")
-    assert before.returncode != 0 and quoted in before.stderr
+    (project / ".secrets" / "postgres_password").unlink()
+    make_secrets = ["make", "--no-print-directory", "secrets"]
+    before = subprocess.run(make_secrets, cwd=project, capture_output=True, text=True, check=False)
+    assert before.returncode != 0 and quoted in before.stderr, before.stderr
     subprocess.run(["make", "env"], cwd=project, check=True, capture_output=True)
-    after = compose(project, "config", "-q")
+    after = subprocess.run(make_secrets, cwd=project, capture_output=True, text=True, check=False)
     assert after.returncode == 0, after.stderr
+    assert compose(project, "config", "-q").returncode == 0

@@ -33,17 +33,19 @@ Entry = tuple[str, bool, bool]  # owner (component or "owners"), listed by path,
 def registry(project: Path, copier_yml: Path) -> dict[str, Entry]:
     """Path pattern -> its registry entry, evaluated with the project's answers.
 
-    Reads the computed `stack` and `owners` of copier.yml, as Copier evaluates them.
+    Reads the computed `stack`, `owners` and `secrets` (each a file of .secrets/) of
+    copier.yml, as Copier evaluates them.
     """
     questions = yaml.safe_load(copier_yml.read_text())
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     # Copier's filters (e.g. hash), and each computed value seeing the ones before it.
     evaluate = SandboxedEnvironment(extensions=[ANSIBLE_FILTERS]).from_string
     context = dict(answers)
-    for name in ("team", "stack", "owners"):
+    for name in ("team", "stack", "owners", "secrets"):
         context[name] = yaml.safe_load(evaluate(questions[name]["default"]).render(context))
     stack, owners = context["stack"], context["owners"]
     entries = {path: ("owners", True, chosen) for path, chosen in owners.items()}
+    entries |= {f".secrets/{name}": ("secrets", True, True) for name in context["secrets"]}
     for name, component in stack.items():
         chosen = component["chosen"]
         derived = (

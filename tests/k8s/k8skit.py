@@ -43,7 +43,10 @@ OUTSIDE = {"llm", "llm-pull", "airflow-db", "airflow-init", "airflow-api-server"
            "airflow-scheduler", "airflow-dag-processor", "spark-master", "spark-worker",
            "spark-submit", "evaluation-runner"}  # fmt: skip
 # Compose -> Kubernetes differences, each for a reason the manifests state.
-EXTRA_ENV = {"vectordb": {"QDRANT_INIT_FILE_PATH"}}  # out of Qdrant's read-only image folder
+EXTRA_ENV = {
+    "vectordb": {"QDRANT_INIT_FILE_PATH"},  # out of Qdrant's read-only image folder
+    "db-exporter": {"MONGODB_URI"},  # Compose: built by a shell from the password's file
+}
 UNMIRRORED_VOLUMES = {("node-exporter", "prometheus-data")}  # a PVC is one pod's
 UNMIRRORED_BINDS = {("evaluation", "/app/reports")}  # the Job prints its report to its log
 
@@ -201,10 +204,16 @@ def check_workloads_match_compose(rendering: Rendering) -> list[str]:
                 for c in all_containers(pod)
                 if c["image"] not in images
             ]
-            names = {e["name"] for e in container.get("env", [])} - EXTRA_ENV.get(name, set())
-            # Compose gives a password as a file (X_FILE or X__FILE, a Compose secret); a pod
-            # reads the same Secret as X (secretKeyRef).
-            variables = {v.removesuffix("_FILE").rstrip("_") for v in spec.get("environment") or {}}
+            # Compose gives a password as a file (X_FILE or X__FILE, a Compose secret), a URL's
+            # as X_PASSWORD_FILE; a pod reads the same Secret as X (secretKeyRef, whole URLs)
+            # or as a file too (X_FILE, a volume).
+            names = {e["name"].removesuffix("_FILE") for e in container.get("env", [])}
+            names -= EXTRA_ENV.get(name, set())
+            variables = {
+                v.removesuffix("_PASSWORD_FILE") if v.endswith("_URL_PASSWORD_FILE")
+                else v.removesuffix("_FILE").rstrip("_")
+                for v in spec.get("environment") or {}
+            }  # fmt: skip
             if names != variables:
                 problems.append(
                     f"{overlay}: {name} env {sorted(names)} != Compose "

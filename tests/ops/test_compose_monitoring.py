@@ -1,9 +1,10 @@
 """docker-compose-monitoring.yml as `docker compose config` sees it (no engine needed): the
-profile, networks, the one published port, secrets from .env and the compose conventions."""
+profile, networks, the one published port, secrets from .secrets/ and the compose conventions."""
 
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,19 +12,12 @@ import yaml
 
 from tests.ops.opskit import MONITORING_VARIANTS, compose_config
 from tests.support import registry
-from tests.support.processes import compose
 
 VARIANTS = pytest.mark.parametrize("variant", MONITORING_VARIANTS)
 
 
 def monitoring_services(variant: str) -> set[str]:
     return set(registry.stack(MONITORING_VARIANTS[variant])["monitoring"]["services"])
-
-
-def env_file(project: Path) -> dict[str, str]:
-    lines = (project / ".env").read_text().splitlines()
-    pairs = (line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
-    return {key.strip(): value for key, value in pairs}
 
 
 @VARIANTS
@@ -78,23 +72,24 @@ def test_grafana_secured_by_the_projects_password(rendered, variant):
     environment = grafana["environment"]
     assert environment["GF_AUTH_ANONYMOUS_ENABLED"] == "false"
     assert environment["GF_USERS_ALLOW_SIGN_UP"] == "false"
-    assert len(env_file(project)["GRAFANA_ADMIN_PASSWORD"]) >= 16
+    assert len((project / ".secrets" / "grafana_admin_password").read_text()) >= 16
     # The password reaches Grafana as a file (a Compose secret), not as a variable.
     assert "GF_SECURITY_ADMIN_PASSWORD" not in environment
     secret = environment["GF_SECURITY_ADMIN_PASSWORD__FILE"].removeprefix("/run/secrets/")
     assert secret in grafana["secrets"][0]["source"]
     source = compose_config(project, "monitoring")["secrets"][secret]
-    assert source["environment"] == "GRAFANA_ADMIN_PASSWORD"
+    assert source["file"] == str(project / ".secrets" / "grafana_admin_password")
 
 
-def test_a_missing_grafana_password_stops_compose(rendered, tmp_path):
+def test_a_missing_grafana_password_stops_make_monitoring_up(rendered, tmp_path):
+    """Compose only warns about a missing secret file: `make` names it, and `make env`."""
     project = shutil.copytree(rendered(MONITORING_VARIANTS["none"]), tmp_path / "project")
-    env = project / ".env"
-    lines = env.read_text().splitlines()
-    env.write_text("\n".join(x for x in lines if not x.startswith("GRAFANA_ADMIN_PASSWORD")))
-    result = compose(project, "--profile", "monitoring", "config", "-q")
+    (project / ".secrets" / "grafana_admin_password").unlink()
+    result = subprocess.run(
+        ["make", "-s", "secrets"], cwd=project, check=False, capture_output=True, text=True
+    )
     assert result.returncode != 0
-    assert "GRAFANA_ADMIN_PASSWORD must be set in .env" in result.stderr
+    assert "Missing: .secrets/grafana_admin_password (make env" in result.stderr
 
 
 @VARIANTS

@@ -23,7 +23,7 @@ VARIANTS = pytest.mark.parametrize("variant", MAKE_VARIANTS)
 EVERYWHERE = {
     "help", "up", "down", "build", "logs", "ps", "status", "health", "shell-%", "ingest", "smoke",
     "backup", "restore", "clean", "install", "dev", "test", "lint", "format", "watch", "env",
-    "update", "check-update", "evaluate", "reindex", "api-key",
+    "update", "check-update", "evaluate", "reindex", "api-key", "secrets",
 }  # fmt: skip
 
 

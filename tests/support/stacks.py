@@ -4,6 +4,7 @@ it, talk to it through its published ports, stop it and remove its volumes."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -130,6 +131,20 @@ class Stack:
         if mine:
             subprocess.run(["docker", "rmi", "--no-prune", *mine], capture_output=True, check=False)
 
+    def secrets_in_environments(self) -> list[str]:
+        """The variables of the running containers (`docker inspect`: Config.Env) whose value
+        holds the content of a file of .secrets/, as "container: VARIABLE"."""
+        values = {value for value in project_secrets(self.project).values() if value}
+        ids = self.run("ps", "-q").split()
+        inspected = json.loads(subprocess.run(["docker", "inspect", *ids], capture_output=True,
+                                              text=True, check=True).stdout) if ids else []  # fmt: skip
+        return [
+            f"{container['Name'].lstrip('/')}: {variable.partition('=')[0]}"
+            for container in inspected
+            for variable in container["Config"]["Env"] or []
+            if any(value in variable.partition("=")[2] for value in values)
+        ]
+
     def logs(self) -> str:
         try:
             result = subprocess.run(
@@ -183,3 +198,8 @@ def dotenv(project: Path) -> dict[str, str]:
     """The KEY=value lines of the project's .env (the last one of a key wins, as in Compose)."""
     lines = (project / ".env").read_text().splitlines()
     return dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
+
+
+def project_secrets(project: Path) -> dict[str, str]:
+    """The files of the project's .secrets/ (what Compose mounts as secrets): name -> value."""
+    return {path.name: path.read_text() for path in sorted((project / ".secrets").iterdir())}

@@ -3,15 +3,18 @@ the fast matrix, the resolved `docker compose config` of the working tree equals
 commit before the change (global file, with and without the monitoring profile, and each
 Compose file alone), as do the variables of .env and .env.example.
 
-Both renders get the same .env (the old one: secrets are random), and Compose runs with a clean
-environment. Normalised away: the project's path, the order of set-like lists and `x-*`
-extension fields (authoring aids such as YAML anchors, no behaviour).
+Both renders get the same secrets (the old .env's; since issue 16 the passwords are files of
+.secrets/, named after the old variables), and Compose runs with a clean environment.
+Normalised away: the project's path, the order of set-like lists, `x-*` extension fields
+(authoring aids such as YAML anchors, no behaviour) and passwords (in URLs, variables or
+*_FILE variables naming their files).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -40,6 +43,11 @@ ADDED_SINCE = {"EVAL_TOP_K", "SEARCH_MODE", "EMBEDDER", "MINILM_THREADS", "MAX_T
                "MAX_CHUNKS", "MIN_FREE_DISK_BYTES", "DATA_DIR", "x-required"}  # fmt: skip
 ADDED_SINCE |= {f"{name}{suffix}" for suffix in ("", "_FILE", "__FILE") for name in (
     "POSTGRES_PASSWORD", "MONGO_INITDB_ROOT_PASSWORD", "GF_SECURITY_ADMIN_PASSWORD")}  # fmt: skip
+# Issue 16: passwords reach the services as files (X_FILE, URL_PASSWORD_FILE), not as these.
+AS_FILES = {"REDIS_PASSWORD", "DATA_SOURCE_PASS", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"}
+URL_PASSWORD = re.compile(r"//([^:/@]*):[^@/]*@")
+# MongoDB's exporter has no file option: a shell builds its URI from the secret, then runs it.
+MONGO_EXPORTER = re.compile(r'export MONGODB_URI="(.*)"\nexec /bin/mongodb_exporter (.*)\n')
 REDIS_MEMORY = ["--maxmemory", "384mb", "--maxmemory-policy", "noeviction"]
 # Issue 16: Redis reads its password from a Compose secret, no longer from its environment.
 REDIS_SECRET = ("$$(cat /run/secrets/redis_password)", "$$REDIS_PASSWORD")
@@ -109,8 +117,12 @@ def resolved(project: Path, *args: str) -> dict[str, Any]:
 
 def normalised(value: Any, key: str = "") -> Any:
     if isinstance(value, dict):
+        if found := MONGO_EXPORTER.fullmatch((value.get("entrypoint") or ["", "", ""])[-1]):
+            uri = re.sub(r":\$\$\(cat /run/secrets/\w+\)@", "@", found[1])
+            value = {k: v for k, v in value.items() if k != "secrets"} | {"entrypoint": None,
+                "command": found[2].split(), "environment": {"MONGODB_URI": uri}}  # fmt: skip
         if key == "environment":
-            value = {k: v for k, v in value.items() if k != "REDIS_PASSWORD"}
+            value = {k: v for k, v in value.items() if k not in AS_FILES and k[-5:] != "_FILE"}
         result = {
             k: normalised(v, k)
             for k, v in value.items()
@@ -118,7 +130,9 @@ def normalised(value: Any, key: str = "") -> Any:
         }
         return {k: v for k, v in result.items() if not (k == "environment" and v == {})}
     if isinstance(value, str):
-        return value.replace(*REDIS_SECRET)
+        return URL_PASSWORD.sub(lambda m: f"//{m[1]}@" if m[1] else "//", value).replace(
+            *REDIS_SECRET
+        )
     if isinstance(value, list):
         if key == "command" and value[-len(REDIS_MEMORY) :] == REDIS_MEMORY:
             value = value[: -len(REDIS_MEMORY)]
@@ -142,17 +156,22 @@ def views(project: Path, monitoring: bool) -> dict[str, tuple[str, ...]]:
 def differences(before: Path, after: Path, monitoring: bool) -> list[str]:
     """What differs between two projects' resolved Compose models and variables.
 
-    `after` gets `before`'s .env (its names are compared first)."""
+    `after` gets `before`'s .env, its passwords as the files of .secrets/ (the names are
+    compared first)."""
     problems = []
     old_env, new_env = (
         variables((before / ".env").read_bytes()),
         variables((after / ".env").read_bytes()),
     )
-    if sorted(old_env) != sorted(set(new_env) - SECURITY):
+    files = {path.name.upper(): path for path in (after / ".secrets").glob("*")}
+    moved = {k: v for k, v in old_env.items() if k in files}
+    if sorted(set(old_env) - set(moved)) != sorted(set(new_env) - SECURITY):
         problems.append(f".env variables: {sorted(old_env)} != {sorted(new_env)}")
+    for name, value in moved.items():
+        files[name].write_text(value)
     added = variables((after / ".env.example").read_bytes())
     diff({k: v for k, v in variables((before / ".env.example").read_bytes()).items()
-          if k not in ADDED_SINCE},
+          if k not in ADDED_SINCE | moved.keys()},
          {k: v for k, v in added.items() if k not in ADDED_SINCE | SECURITY}, ".env.example",
          problems)  # fmt: skip
     keys = [line for line in (after / ".env").read_text().splitlines()

@@ -105,11 +105,12 @@ def update(project: Path, ref: str | None = None, trust: bool = False, **answers
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    """Every file under root (git metadata excluded) -> its bytes."""
+    """Every file under root -> its bytes; git metadata and .secrets/ excluded (random per
+    project, written by `copier copy` and `make env` only: test_env_and_check_update.py)."""
     return {
         path.relative_to(root).as_posix(): path.read_bytes()
         for path in sorted(root.rglob("*"))
-        if path.is_file() and ".git" not in path.relative_to(root).parts
+        if path.is_file() and not {".git", ".secrets"} & set(path.relative_to(root).parts)
     }
 
 

@@ -1,4 +1,4 @@
-"""The application's API as the DAGs call it (API_BASE_URL, API_KEY when set)."""
+"""The application's API as the DAGs call it (API_BASE_URL, API_KEY or API_KEY_FILE when set)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import os
 
 import httpx
 
+from pipelines import secret_files
+
 
 def client() -> httpx.Client:
-    key = os.environ.get("API_KEY", "")
+    key = secret_files.read("API_KEY")
     return httpx.Client(
         base_url=os.environ.get("API_BASE_URL", "http://api:8000"),
         headers={"Authorization": f"Bearer {key}"} if key else {},

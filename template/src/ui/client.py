@@ -3,6 +3,7 @@
 import json
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -93,9 +94,15 @@ class ApiClient:
 
 def api_address() -> tuple[str, float, str]:
     """API_URL (default http://127.0.0.1:8000), API_TIMEOUT_SECONDS (default 60) and the UI's
-    key, API_KEY."""
+    key: API_KEY, or the file API_KEY_FILE names (a Compose secret)."""
     return (
         os.environ.get("API_URL", "http://127.0.0.1:8000"),
         float(os.environ.get("API_TIMEOUT_SECONDS", "60")),
-        os.environ.get("API_KEY", ""),
+        api_key(),
     )
+
+
+def api_key() -> str:
+    if path := os.environ.get("API_KEY_FILE"):
+        return Path(path).read_text(encoding="utf-8").strip()
+    return os.environ.get("API_KEY", "")

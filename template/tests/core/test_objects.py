@@ -1,5 +1,7 @@
 """The bucket against a real S3 server (SeaweedFS, tests/s3_server.py): creation, clear errors."""
 
+from pathlib import Path
+
 import pytest
 
 from core.objects import Bucket, ObjectStoreError, S3Settings, main
@@ -10,9 +12,16 @@ def bucket_for(env: dict[str, str], **changes: str) -> Bucket:
     return Bucket(S3Settings(**values))
 
 
-def test_creating_the_bucket_is_idempotent(s3_env: dict[str, str], monkeypatch) -> None:
+def test_creating_the_bucket_is_idempotent(
+    s3_env: dict[str, str], monkeypatch, tmp_path: Path
+) -> None:
+    """As s3-init runs in Compose: the key pair in files (NAME_FILE), not in the environment."""
     for name, value in (s3_env | {"S3_BUCKET": "made-by-init"}).items():
-        monkeypatch.setenv(name, value)
+        if name in ("S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"):
+            (tmp_path / name).write_text(value)
+            monkeypatch.setenv(f"{name}_FILE", str(tmp_path / name))
+        else:
+            monkeypatch.setenv(name, value)
     assert main([]) == 0
     assert main([]) == 0
     bucket_for(s3_env, S3_BUCKET="made-by-init").check()

@@ -121,13 +121,17 @@ def check_services_are_the_registry_s(project: Path, answers: Answers) -> list[s
     ]
 
 
+LINT_CONFIG = str(Path(__file__).with_name("compose-lint.yml"))
+
+
 def check_compose_lint(project: Path, answers: Answers) -> list[str]:
     if not (project / MAIN_COMPOSE).is_file():
         return [f"{MAIN_COMPOSE} missing"]
     # It follows include:. Each file the global one includes is linted with what it includes:
     # the global file at once opens more files than compose-lint allows (64) in large stacks.
     included = yaml.safe_load((project / MAIN_COMPOSE).read_text()).get("include") or [MAIN_COMPOSE]
-    cmd = [tool("compose-lint"), "check", "--fail-on", "high", "-q", *included]
+    cmd = [tool("compose-lint"), "check", "--fail-on", "high", "-q", "--config", LINT_CONFIG]
+    cmd += included
     result = run(cmd, cwd=project)
     return (
         [f"compose-lint (exit {result.returncode}):\n{output(result)}"] if result.returncode else []

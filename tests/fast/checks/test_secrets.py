@@ -1,5 +1,6 @@
-"""Secrets: .env ignored by git and Docker, documented by .env.example, strong, found in no
-other file, and different in every generated project."""
+"""Secrets: .env and .secrets/ ignored by git and Docker, .env documented by .env.example,
+strong, found in no other file, given to the services as files, and different in every
+generated project."""
 
 from __future__ import annotations
 
@@ -29,6 +30,18 @@ def env_values(path: Path) -> dict[str, str]:
     return values
 
 
+def secret_values(project: Path) -> dict[str, str]:
+    """The generated secrets: those of .env by name, and the files of .secrets/."""
+    values = {
+        name: value
+        for name, value in env_values(project / ".env").items()
+        if SECRET_NAME.search(name) and value
+    }
+    folder = project / ".secrets"
+    files = sorted(folder.iterdir()) if folder.is_dir() else []
+    return values | {f".secrets/{path.name}": path.read_text() for path in files}
+
+
 def check_secrets(project: Path, answers: Answers) -> list[str]:
     env, example = project / ".env", project / ".env.example"
     if not env.is_file() or not example.is_file():
@@ -37,54 +50,51 @@ def check_secrets(project: Path, answers: Answers) -> list[str]:
     for ignore_file in (".gitignore", ".dockerignore"):
         path = project / ignore_file
         lines = path.read_text().splitlines() if path.is_file() else []
-        if not {".env", "/.env", ".env*", "**/.env"} & {line.strip() for line in lines}:
+        entries = {line.strip() for line in lines}
+        if not {".env", "/.env", ".env*", "**/.env"} & entries:
             problems.append(f"{ignore_file} does not ignore .env")
+        if not {".secrets", ".secrets/", "/.secrets/"} & entries:
+            problems.append(f"{ignore_file} does not ignore .secrets/")
     documented = env_values(example)
-    secrets = {}
-    for name, value in env_values(env).items():
-        if name not in documented:
-            problems.append(f".env sets {name}, which .env.example does not document")
-        if SECRET_NAME.search(name) and value:
-            secrets[name] = value
-            if len(value) < 16:
-                problems.append(f".env: {name} is shorter than 16 characters")
+    problems += [
+        f".env sets {name}, which .env.example does not document"
+        for name in env_values(env)
+        if name not in documented
+    ]
+    secrets = secret_values(project)
+    problems += [
+        f"{name} is shorter than 16 characters"
+        for name, value in secrets.items()
+        if len(value) < 16 and not name.endswith("access_key_id")
+    ]
+    folder = project / ".secrets"
     for path, text in text_files(project):
-        if path != env:
+        if path != env and folder not in path.parents:
             problems += [
-                f"{rel(project, path)} contains the value of {name} from .env"
+                f"{rel(project, path)} contains the value of {name}"
                 for name, value in secrets.items()
                 if value in text
             ]
     return problems
 
 
-# Services that still get secrets of .env in their definition (environment, command), and why
-# (SECURITY.md lists them too). Read-only services are not here: Compose gives them `file:`
-# secrets only ("cannot create secret in read-only service"), and .env is the source.
+# Services that still get a secret in their definition (environment, command), and why
+# (SECURITY.md lists them too).
 STILL_IN_ENVIRONMENT = {
-    "mlflow": "its backend store URI and the bucket's keys: not moved yet",
-    "airflow-init": "the DAGs read S3 and API keys from the environment; Airflow's own *_CMD not used yet",
-    "airflow-api-server": "as airflow-init",
-    "airflow-scheduler": "as airflow-init",
-    "airflow-dag-processor": "as airflow-init",
     "spark-submit": "the Spark job reads API_KEY from the environment",
 }
 
 
 def check_secrets_reach_services_as_files(project: Path, answers: Answers) -> list[str]:
-    """No service that can take a Compose secret (a writable one) has a secret value of .env
-    in its resolved definition: environment, command or entrypoint."""
-    secrets = {
-        name: value
-        for name, value in env_values(project / ".env").items()
-        if SECRET_NAME.search(name) and value
-    }
+    """No service (read-only ones included: they take `file:` secrets) has a secret value of
+    .env or .secrets/ in its resolved definition: environment, command or entrypoint."""
+    secrets = secret_values(project)
     result = compose(project, "--profile", "*", "config", "--format", "json")
     if result.returncode:
         return [f"docker compose config: exit {result.returncode}\n{output(result)}"]
     problems = []
     for name, service in json.loads(result.stdout)["services"].items():
-        if service.get("read_only") or name in STILL_IN_ENVIRONMENT:
+        if name in STILL_IN_ENVIRONMENT:
             continue
         definition = json.dumps(service)
         problems += [
@@ -96,11 +106,13 @@ def check_secrets_reach_services_as_files(project: Path, answers: Answers) -> li
     return problems
 
 
-def redis_password_in_environment(project: Path) -> None:
-    path = project / "docker-compose-redis.yml"
-    text = path.read_text()
-    planted = "    environment:\n      REDIS_PASSWORD: ${REDIS_PASSWORD}\n    secrets:"
-    path.write_text(text.replace("    secrets:", planted, 1))
+def password_in_app_environment(project: Path) -> None:
+    """The API (read-only) told the queue's URL with the password in it, as before."""
+    password = (project / ".secrets" / "redis_password").read_text()
+    write(project, ".env", f"{(project / '.env').read_text()}REDIS_PASSWORD={password}\n")
+    path = project / "docker-compose-api.yml"
+    url = "redis://redis:6379/0"
+    path.write_text(path.read_text().replace(url, "redis://:${REDIS_PASSWORD}@redis:6379/0", 1))
 
 
 def leaked_secret(project: Path) -> None:
@@ -112,8 +124,8 @@ def leaked_secret(project: Path) -> None:
 DEFECTS: Defects = {
     check_secrets: (leaked_secret, "contains the value of"),
     check_secrets_reach_services_as_files: (
-        redis_password_in_environment,
-        "service redis gets the value of REDIS_PASSWORD",
+        password_in_app_environment,
+        "service api gets the value of .secrets/redis_password",
     ),
 }
 
@@ -125,32 +137,53 @@ def test_check_catches_planted_defect(check, rendered, tmp_path):
 
 def test_two_projects_never_share_a_secret(rendered, render_project):
     """Generated secrets are never a value baked into the template."""
-    first = env_values(rendered(LARGEST) / ".env")
-    second = env_values(render_project(**LARGEST) / ".env")
-    secrets = [name for name, value in first.items() if SECRET_NAME.search(name) and value]
-    assert secrets, "no generated secret found in .env"
-    shared = [name for name in secrets if first[name] == second.get(name)]
+    first = secret_values(rendered(LARGEST))
+    second = secret_values(render_project(**LARGEST))
+    assert any(name.startswith(".secrets/") for name in first), "no file in .secrets/"
+    shared = [name for name, value in first.items() if value == second.get(name)]
     assert not shared, f"same value in two generated projects: {shared}"
 
 
-def test_the_api_knows_only_the_digests_of_the_keys_in_env(rendered):
-    """API_KEY_HASHES lists the SHA-256 of each key of .env (the developer's, the UI's and
-    Prometheus'): the API accepts them and stores none."""
-    values = env_values(rendered(LARGEST) / ".env")
-    keys = {name: value for name, value in values.items() if name.endswith("API_KEY")}
-    assert set(keys) == {"API_KEY", "UI_API_KEY", "PROMETHEUS_API_KEY"}
-    digests = values["API_KEY_HASHES"].split(",")
-    assert digests == [hashlib.sha256(key.encode()).hexdigest() for key in keys.values()]
+def api_keys(project: Path) -> dict[str, str]:
+    return {
+        name: value
+        for name, value in secret_values(project).items()
+        if name.upper().endswith("API_KEY")
+    }
 
 
-def test_make_leaves_env_readable_by_its_owner_only(rendered, tmp_path):
-    """Copier writes .env 0644 (it keeps no mode without --trust tasks); any make fixes it."""
+def test_the_api_knows_only_the_digests_of_its_keys(rendered):
+    """API_KEY_HASHES lists the SHA-256 of each key (the developer's in .env, the UI's and
+    Prometheus' in .secrets/): the API accepts them and stores none."""
+    project = rendered(LARGEST)
+    keys = api_keys(project)
+    assert set(keys) == {"API_KEY", ".secrets/ui_api_key", ".secrets/prometheus_api_key"}
+    digests = env_values(project / ".env")["API_KEY_HASHES"].split(",")
+    assert sorted(digests) == sorted(hashlib.sha256(k.encode()).hexdigest() for k in keys.values())
+
+
+def test_make_leaves_env_and_secrets_readable_by_their_owner_only(rendered, tmp_path):
+    """Copier writes .env 0644 and .secrets/ 0755 (it keeps no mode without --trust tasks);
+    any make fixes them. The files of .secrets/ stay 0644: containers read them as other
+    users through bind mounts, where only the file's own mode counts."""
     project = rendered(LARGEST)
     for name in (".env", "Makefile"):
         shutil.copy(project / name, tmp_path / name)
+    shutil.copytree(project / ".secrets", tmp_path / ".secrets")
     assert (tmp_path / ".env").stat().st_mode & 0o077, "Copier now keeps the mode: simplify"
     subprocess.run(["make", "-s", "help"], cwd=tmp_path, check=True, capture_output=True)
     assert stat.S_IMODE((tmp_path / ".env").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / ".secrets").stat().st_mode) == 0o700
+
+
+def test_make_up_names_make_env_when_a_secret_file_is_missing(rendered, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(rendered(LARGEST), project)
+    (project / ".secrets" / "redis_password").unlink()
+    made = subprocess.run(
+        ["make", "-s", "secrets"], cwd=project, check=False, capture_output=True, text=True
+    )
+    assert made.returncode and "Missing: .secrets/redis_password (make env" in made.stderr
 
 
 def test_make_api_key_prints_a_key_and_stores_its_digest(rendered, tmp_path):
@@ -172,9 +205,45 @@ def test_make_env_on_a_fresh_clone_makes_keys_the_api_accepts(rendered, tmp_path
     project = tmp_path / "project"
     shutil.copytree(rendered(LARGEST), project)
     (project / ".env").unlink()
+    shutil.rmtree(project / ".secrets")
     subprocess.run(["make", "-s", "env"], cwd=project, check=True, capture_output=True)
-    values = env_values(project / ".env")
-    digests = values["API_KEY_HASHES"].split(",")
-    for name in ("API_KEY", "UI_API_KEY", "PROMETHEUS_API_KEY"):
-        assert hashlib.sha256(values[name].encode()).hexdigest() in digests, name
+    digests = env_values(project / ".env")["API_KEY_HASHES"].split(",")
+    keys = api_keys(project)
+    assert set(keys) == {"API_KEY", ".secrets/ui_api_key", ".secrets/prometheus_api_key"}
+    for name, key in keys.items():
+        assert hashlib.sha256(key.encode()).hexdigest() in digests, name
     assert stat.S_IMODE((project / ".env").stat().st_mode) == 0o600
+    assert stat.S_IMODE((project / ".secrets").stat().st_mode) == 0o700
+    rendered_names = {path.name for path in (rendered(LARGEST) / ".secrets").iterdir()}
+    assert {path.name for path in (project / ".secrets").iterdir()} == rendered_names
+    passwords = json.loads((project / ".secrets" / "redis_exporter_passwords").read_text())
+    assert passwords == {"redis://redis:6379": (project / ".secrets/redis_password").read_text()}
+
+
+def test_make_env_moves_an_older_projects_passwords_to_files(rendered, tmp_path):
+    """A project made before .secrets/ kept its passwords in .env: make env writes each to its
+    file unchanged (the database volume keeps its password), never rewrites an existing file,
+    and a second run changes nothing."""
+    project = tmp_path / "project"
+    shutil.copytree(rendered(LARGEST), project)
+    shutil.rmtree(project / ".secrets")
+    old = {"POSTGRES_PASSWORD": "old-postgres-0123456789", "UI_API_KEY": "old-ui-key-0123456789"}
+    env = (project / ".env").read_text() + "".join(f"{k}={v}\n" for k, v in old.items())
+    (project / ".env").write_text(env)
+    (project / ".secrets").mkdir()
+    (project / ".secrets" / "redis_password").write_text("kept-redis-0123456789")
+    subprocess.run(["make", "-s", "env"], cwd=project, check=True, capture_output=True)
+    folder = project / ".secrets"
+    assert (folder / "postgres_password").read_text() == old["POSTGRES_PASSWORD"]
+    assert (folder / "ui_api_key").read_text() == old["UI_API_KEY"]
+    assert (folder / "redis_password").read_text() == "kept-redis-0123456789"
+    assert stat.S_IMODE((folder / "postgres_password").stat().st_mode) == 0o644
+    # The UI's key came from .env: its digest is not added twice; Prometheus' is new.
+    digests = env_values(project / ".env")["API_KEY_HASHES"].split(",")
+    assert len(digests) == len(set(digests)) == 4
+    before = {path.name: path.read_text() for path in folder.iterdir()}
+    again = subprocess.run(
+        ["make", "-s", "env"], cwd=project, check=True, capture_output=True, text=True
+    )
+    assert "has every secret" in again.stdout
+    assert {path.name: path.read_text() for path in folder.iterdir()} == before
