@@ -1,8 +1,9 @@
 """Data files: YAML clean for yamllint, YAML/TOML/JSON parse, the answers file records every
-answer (copier update reads it)."""
+answer (copier update reads it), the database migrations form one chain."""
 
 from __future__ import annotations
 
+import ast
 import json
 import tomllib
 from collections.abc import Callable
@@ -84,6 +85,33 @@ def check_answers_file(project: Path, answers: Answers) -> list[str]:
     return problems
 
 
+MIGRATIONS = "src/core/migrations/versions"
+
+
+def check_migrations_chain(project: Path, answers: Answers) -> list[str]:
+    """Alembic's revisions, as rendered: each revises one that is there, and one is the head
+    (a migration of an unchosen store would break `core.migrate`)."""
+    revises = {}
+    for path in sorted((project / MIGRATIONS).glob("*.py")):
+        names = {
+            target.id: node.value.value
+            for node in ast.parse(path.read_text()).body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        revises[names.get("revision")] = (names.get("down_revision"), rel(project, path))
+    problems = [
+        f"{path}: revises {parent!r}, which is not rendered"
+        for parent, path in revises.values()
+        if parent is not None and parent not in revises
+    ]
+    heads = set(revises) - {parent for parent, _ in revises.values()}
+    if len(heads) > 1:
+        problems.append(f"{MIGRATIONS}: {len(heads)} heads {sorted(heads)}, Alembic needs one")
+    return problems
+
+
 DEFECTS: Defects = {
     check_yamllint: (lambda p: write(p, "conf/x.yml", "a: 1\nb: 2\na: 3\n"), "key-duplicates"),
     check_data_files_parse: (
@@ -91,6 +119,12 @@ DEFECTS: Defects = {
         "conf/x.toml: does not parse",
     ),
     check_answers_file: (lambda p: flip_answer(p, "ui", "none"), "ui='none', answered 'streamlit'"),
+    check_migrations_chain: (
+        lambda p: write(
+            p, f"{MIGRATIONS}/0009_x.py", 'revision = "0009"\ndown_revision = "0008"\n'
+        ),
+        "revises '0008', which is not rendered",
+    ),
 }
 
 
