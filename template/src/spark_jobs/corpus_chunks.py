@@ -130,6 +130,13 @@ def post_chunks(api_url: str, filename: str, texts: list[str], api_key: str) -> 
         pass
 
 
+def read_api_key() -> str:
+    """The API's key: the file named by API_KEY_FILE (a Compose secret), else API_KEY."""
+    if path := os.environ.get("API_KEY_FILE"):
+        return Path(path).read_text(encoding="utf-8").strip()
+    return os.environ.get("API_KEY", "")
+
+
 def load(spark: SparkSession, chunks: str, api_url: str, api_key: str) -> dict:
     frame = spark.read.parquet(chunks)
     failed = {row.filename: row.error for row in frame.where("error IS NOT NULL").collect()}
@@ -165,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
             summary = chunk(spark, args.corpus, args.output, args.chunk_size,
                             args.chunk_overlap, args.max_chunks)  # fmt: skip
         else:
-            summary = load(spark, args.chunks, args.api_url, os.environ.get("API_KEY", ""))
+            summary = load(spark, args.chunks, args.api_url, read_api_key())
     finally:
         spark.stop()
     print(json.dumps(summary, sort_keys=True))

@@ -78,13 +78,6 @@ def check_secrets(project: Path, answers: Answers) -> list[str]:
     return problems
 
 
-# Services that still get a secret in their definition (environment, command), and why
-# (SECURITY.md lists them too).
-STILL_IN_ENVIRONMENT = {
-    "spark-submit": "the Spark job reads API_KEY from the environment",
-}
-
-
 def check_secrets_reach_services_as_files(project: Path, answers: Answers) -> list[str]:
     """No service (read-only ones included: they take `file:` secrets) has a secret value of
     .env or .secrets/ in its resolved definition: environment, command or entrypoint."""
@@ -94,8 +87,6 @@ def check_secrets_reach_services_as_files(project: Path, answers: Answers) -> li
         return [f"docker compose config: exit {result.returncode}\n{output(result)}"]
     problems = []
     for name, service in json.loads(result.stdout)["services"].items():
-        if name in STILL_IN_ENVIRONMENT:
-            continue
         definition = json.dumps(service)
         problems += [
             f"service {name} gets the value of {variable} in its definition: give it as a "
