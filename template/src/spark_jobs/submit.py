@@ -46,6 +46,8 @@ def run_step(step: str, run: str) -> dict:
     with _one_at_a_time:
         started = time.monotonic()
         done = subprocess.run(command(step, run), capture_output=True, text=True, check=False)
+    # Spark logs thousands of INFO lines: its warnings and errors tell why a step failed.
+    problems = [line for line in done.stderr.splitlines() if " INFO " not in line]
     summary = next(
         (line for line in reversed(done.stdout.splitlines()) if line.startswith("{")), "null"
     )
@@ -55,7 +57,7 @@ def run_step(step: str, run: str) -> dict:
         "returncode": done.returncode,
         "seconds": round(time.monotonic() - started, 1),
         "summary": json.loads(summary),
-        "log": done.stderr[-4000:],
+        "log": "\n".join(problems)[-4000:],
     }
 
 

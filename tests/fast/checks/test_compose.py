@@ -90,9 +90,19 @@ def check_compose_structure(project: Path, answers: Answers) -> list[str]:
     return problems
 
 
+def first_network(networks: list | dict) -> str:
+    """The network Compose attaches first, whose address the hostname resolves to."""
+    if isinstance(networks, list):
+        return ""  # equal priorities: random order
+    priority = {name: (spec or {}).get("priority", 0) for name, spec in networks.items()}
+    ranked = sorted(priority.values(), reverse=True)
+    return max(priority, key=priority.get) if ranked[0] > ranked[1] else ""
+
+
 def check_compose_conventions(project: Path, answers: Answers) -> list[str]:
     """docs/architecture.md: third-party images overridable from .env, built images never
-    pulled, published ports on BIND_ADDRESS (override files only adjust these services)."""
+    pulled, published ports on BIND_ADDRESS, backend first on a service with several networks
+    (override files only adjust these services)."""
     problems = []
     for path in compose_files(project):
         for name, service in ((load_yaml(path)[0] or {}).get("services") or {}).items():
@@ -102,6 +112,9 @@ def check_compose_conventions(project: Path, answers: Answers) -> list[str]:
                     problems.append(f"{where} is built but lacks pull_policy: build")
             elif not IMAGE_FROM_VARIABLE.match(str(service.get("image", ""))):
                 problems.append(f"{where}: image {service.get('image')!r} is not ${{X_IMAGE:-...}}")
+            networks = service.get("networks") or []
+            if len(networks) > 1 and first_network(networks) != "backend":
+                problems.append(f"{where}: on {len(networks)} networks, backend not first")
             for port in service.get("ports") or []:
                 published = f"{port.get('host_ip', '')}:" if isinstance(port, dict) else str(port)
                 if not BOUND_PORT.match(published):
