@@ -6,8 +6,8 @@ Compose file alone), as do the variables of .env and .env.example.
 Both renders get the same secrets (the old .env's; since issue 16 the passwords are files of
 .secrets/, named after the old variables), and Compose runs with a clean environment.
 Normalised away: the project's path, the order of set-like lists, `x-*` extension fields
-(authoring aids such as YAML anchors, no behaviour) and passwords (in URLs, variables or
-*_FILE variables naming their files).
+(authoring aids such as YAML anchors, no behaviour), network priorities and passwords (in URLs,
+variables or *_FILE variables naming their files).
 """
 
 from __future__ import annotations
@@ -123,6 +123,9 @@ def normalised(value: Any, key: str = "") -> Any:
                 "command": found[2].split(), "environment": {"MONGODB_URI": uri}}  # fmt: skip
         if key == "environment":
             value = {k: v for k, v in value.items() if k not in AS_FILES and k[-5:] != "_FILE"}
+        if key == "networks":  # since: backend first on a service with two networks
+            value = {k: {a: b for a, b in (v or {}).items() if a != "priority"} or None
+                     for k, v in value.items()}  # fmt: skip
         result = {
             k: normalised(v, k)
             for k, v in value.items()
