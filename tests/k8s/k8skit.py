@@ -8,6 +8,7 @@ defect in a copy and see the check catch it.
 from __future__ import annotations
 
 import ast
+import base64
 import copy
 import json
 import re
@@ -45,7 +46,6 @@ OUTSIDE = {"llm", "llm-pull", "airflow-db", "airflow-init", "airflow-api-server"
 # Compose -> Kubernetes differences, each for a reason the manifests state.
 EXTRA_ENV = {
     "vectordb": {"QDRANT_INIT_FILE_PATH"},  # out of Qdrant's read-only image folder
-    "db-exporter": {"MONGODB_URI"},  # Compose: built by a shell from the password's file
 }
 UNMIRRORED_VOLUMES = {("node-exporter", "prometheus-data")}  # a PVC is one pod's
 UNMIRRORED_BINDS = {("evaluation", "/app/reports")}  # the Job prints its report to its log
@@ -205,9 +205,9 @@ def check_workloads_match_compose(rendering: Rendering) -> list[str]:
                 if c["image"] not in images
             ]
             # Compose gives a password as a file (X_FILE or X__FILE, a Compose secret), a URL's
-            # as X_PASSWORD_FILE; a pod reads the same Secret as X (secretKeyRef, whole URLs)
-            # or as a file too (X_FILE, a volume).
-            names = {e["name"].removesuffix("_FILE") for e in container.get("env", [])}
+            # as X_PASSWORD_FILE; a pod reads the same from a file of the Secret (X_FILE, X__FILE;
+            # a URL whole, password included).
+            names = {e["name"].removesuffix("_FILE").rstrip("_") for e in container.get("env", [])}
             names -= EXTRA_ENV.get(name, set())
             variables = {
                 v.removesuffix("_PASSWORD_FILE") if v.endswith("_URL_PASSWORD_FILE")
@@ -457,18 +457,24 @@ def check_references(rendering: Rendering) -> list[str]:
         configmaps = {d["metadata"]["name"] for d in docs if d["kind"] == "ConfigMap"}
         claims = {d["metadata"]["name"] for d in docs if d["kind"] == "PersistentVolumeClaim"}
         for name, pod in workloads(docs):
-            for c in all_containers(pod):
-                for env in c.get("env", []):
-                    ref = env.get("valueFrom", {}).get("secretKeyRef")
-                    if (
-                        ref
-                        and not ref.get("optional")
-                        and ref["key"] not in secrets.get(ref["name"], ())
-                    ):
-                        problems.append(
-                            f"{overlay}: {name}/{c['name']}: no key {ref['key']} in "
-                            f"Secret {ref['name']}"
-                        )
+            refs = [
+                (c["name"], e["valueFrom"]["secretKeyRef"])
+                for c in all_containers(pod)
+                for e in c.get("env", [])
+                if "secretKeyRef" in e.get("valueFrom", {})
+            ]
+            refs += [
+                ("volume " + volume["name"], {**source["secret"], "key": item["key"]})
+                for volume in pod.get("volumes", [])
+                for source in volume.get("projected", {}).get("sources", [])
+                if "secret" in source
+                for item in source["secret"].get("items", [])
+            ]
+            problems += [
+                f"{overlay}: {name}/{who}: no key {ref['key']} in Secret {ref['name']}"
+                for who, ref in refs
+                if not ref.get("optional") and ref["key"] not in secrets.get(ref["name"], ())
+            ]
             for volume in pod.get("volumes", []):
                 if "configMap" in volume and volume["configMap"]["name"] not in configmaps:
                     problems.append(
@@ -477,6 +483,65 @@ def check_references(rendering: Rendering) -> list[str]:
                 claim = volume.get("persistentVolumeClaim", {}).get("claimName")
                 if claim and claim not in claims:
                     problems.append(f"{overlay}: {name}: no PersistentVolumeClaim {claim}")
+    return problems
+
+
+# (image without its tag, variable) that may take a value of a Secret from the environment:
+# each an image with no way to read it from a file. None so far: every image here has a *_FILE
+# variable, and the MongoDB exporter, which has none, reads its URL from a file in its shell.
+SECRET_ENV_ALLOWED: set[tuple[str, str]] = set()
+
+
+def check_secrets_as_files(rendering: Rendering) -> list[str]:
+    """Passwords reach containers as files, as in Compose: no Secret in the environment
+    (secretKeyRef, envFrom) beyond SECRET_ENV_ALLOWED; the Secret's volumes read-only and
+    unreadable by other users; no value of the Secret in a ConfigMap."""
+    problems = []
+    for overlay, docs in rendering.overlays.items():
+        for name, pod in workloads(docs):
+            secret_volumes = {
+                v["name"]: v.get("secret") or v["projected"]
+                for v in pod.get("volumes", [])
+                if "secret" in v
+                or any("secret" in s for s in v.get("projected", {}).get("sources", []))
+            }
+            problems += [
+                f"{overlay}: {name}: Secret volume {volume} readable by other users"
+                for volume, source in secret_volumes.items()
+                if source.get("defaultMode", 0o644) & 0o007
+            ]
+            for c in all_containers(pod):
+                where, image = f"{overlay}: {name}/{c['name']}", c["image"].rsplit(":", 1)[0]
+                problems += [
+                    f"{where}: {e['name']} from Secret {e['valueFrom']['secretKeyRef']['name']}"
+                    " in the environment: mount it and name the file (*_FILE)"
+                    for e in c.get("env", [])
+                    if "secretKeyRef" in e.get("valueFrom", {})
+                    and (image, e["name"]) not in SECRET_ENV_ALLOWED
+                ]
+                problems += [
+                    f"{where}: the whole Secret {e['secretRef']['name']} in the environment"
+                    for e in c.get("envFrom", [])
+                    if "secretRef" in e
+                ]
+                problems += [
+                    f"{where}: Secret volume {m['name']} mounted writable"
+                    for m in c.get("volumeMounts", [])
+                    if m["name"] in secret_volumes and not m.get("readOnly")
+                ]
+        values = {
+            base64.b64decode(v).decode()
+            for d in docs
+            if d["kind"] == "Secret"
+            for v in d.get("data", {}).values()
+        }
+        problems += [
+            f"{overlay}: ConfigMap {d['metadata']['name']} holds a value of a Secret ({key})"
+            for d in docs
+            if d["kind"] == "ConfigMap"
+            for key, text in d.get("data", {}).items()
+            if any(len(v) >= 16 and v in text for v in values)
+        ]
     return problems
 
 
@@ -614,6 +679,7 @@ CHECKS: dict[str, Callable[[Rendering], list[str]]] = {
     "ports": check_ports,
     "volumes": check_volumes,
     "references": check_references,
+    "secret-files": check_secrets_as_files,
     "network": check_network_graph,
     "ingress": check_ingress,
 }

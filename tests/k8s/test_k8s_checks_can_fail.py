@@ -53,6 +53,13 @@ DEFECTS = {
     "references": lambda r: next(d for d in dev(r) if d["kind"] == "Secret")["data"].pop(
         "REDIS_URL"
     ),
+    # The API told the queue's URL as an environment variable again, not as a file.
+    "secret-files": lambda r: api(r)["env"].append(
+        {
+            "name": "REDIS_URL",
+            "valueFrom": {"secretKeyRef": {"name": "app-env", "key": "REDIS_URL"}},
+        }
+    ),
     # The UI joins the internal network: it could reach the database.
     "network": lambda r: set_in(
         named(dev(r), "Deployment", "ui"),

@@ -47,7 +47,10 @@ ADDED_SINCE |= {f"{name}{suffix}" for suffix in ("", "_FILE", "__FILE") for name
 AS_FILES = {"REDIS_PASSWORD", "DATA_SOURCE_PASS", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"}
 URL_PASSWORD = re.compile(r"//([^:/@]*):[^@/]*@")
 # MongoDB's exporter has no file option: a shell builds its URI from the secret, then runs it.
-MONGO_EXPORTER = re.compile(r'export MONGODB_URI="(.*)"\nexec /bin/mongodb_exporter (.*)\n')
+MONGO_EXPORTER = re.compile(
+    r'(?:password="\$\$\(cat /run/secrets/\w+\)" \|\| exit\n)?'
+    r'export MONGODB_URI="(.*)"\nexec /bin/mongodb_exporter (.*)\n'
+)
 REDIS_MEMORY = ["--maxmemory", "384mb", "--maxmemory-policy", "noeviction"]
 # Issue 16: Redis reads its password from a Compose secret, no longer from its environment.
 REDIS_SECRET = ("$$(cat /run/secrets/redis_password)", "$$REDIS_PASSWORD")
@@ -118,7 +121,7 @@ def resolved(project: Path, *args: str) -> dict[str, Any]:
 def normalised(value: Any, key: str = "") -> Any:
     if isinstance(value, dict):
         if found := MONGO_EXPORTER.fullmatch((value.get("entrypoint") or ["", "", ""])[-1]):
-            uri = re.sub(r":\$\$\(cat /run/secrets/\w+\)@", "@", found[1])
+            uri = re.sub(r":\$\$(\(cat /run/secrets/\w+\)|password)@", "@", found[1])
             value = {k: v for k, v in value.items() if k != "secrets"} | {"entrypoint": None,
                 "command": found[2].split(), "environment": {"MONGODB_URI": uri}}  # fmt: skip
         if key == "environment":
