@@ -391,9 +391,16 @@ def check_ports(rendering: Rendering) -> list[str]:
     return problems
 
 
+def config_maps(volume: dict) -> list[str]:
+    """The ConfigMaps a volume shows: its own, or those among its projected sources."""
+    sources = [volume, *volume.get("projected", {}).get("sources", [])]
+    return [source["configMap"]["name"] for source in sources if "configMap" in source]
+
+
 def check_volumes(rendering: Rendering) -> list[str]:
     """Named volumes: a PersistentVolumeClaim of the same name at the same path; files Compose
-    mounts: a ConfigMap holding that file at the same path."""
+    mounts: a ConfigMap holding that file at the same path, and a key of the Secret at the same
+    path for each secret Compose mounts outside /run/secrets/."""
     problems = []
     for overlay, docs in rendering.overlays.items():
         present = expected_services(rendering, overlay)
@@ -434,16 +441,29 @@ def check_volumes(rendering: Rendering) -> list[str]:
                     for file in files:
                         where = target + str(file).removeprefix(volume["source"])
                         ok = any(
-                            "configMap" in sources.get(m["name"], {})
-                            and str(Path(where).parent) == m["mountPath"]
-                            and file.name
-                            in configmaps.get(sources[m["name"]]["configMap"]["name"], {})
+                            str(Path(where).parent) == m["mountPath"]
+                            and any(
+                                file.name in configmaps.get(config, {})
+                                for config in config_maps(sources.get(m["name"], {}))
+                            )
                             for m in mounts
                         )
                         if not ok:
                             problems.append(
                                 f"{overlay}: {name}: {where} is in no ConfigMap mounted there"
                             )
+            files = {
+                f"{m['mountPath']}/{item['path']}"
+                for m in mounts
+                for source in sources.get(m["name"], {}).get("projected", {}).get("sources", [])
+                for item in source.get("secret", {}).get("items", [])
+            }
+            # Secrets Compose puts where a configuration names them (the applications read
+            # their URLs whole in Kubernetes, the passwords' files in Compose).
+            for secret in compose_services(rendering)[name].get("secrets", []):
+                target = secret.get("target", "/run/secrets/")
+                if not target.startswith("/run/secrets/") and target not in files:
+                    problems.append(f"{overlay}: {name}: no Secret's key at {target}")
     return problems
 
 
@@ -476,10 +496,11 @@ def check_references(rendering: Rendering) -> list[str]:
                 if not ref.get("optional") and ref["key"] not in secrets.get(ref["name"], ())
             ]
             for volume in pod.get("volumes", []):
-                if "configMap" in volume and volume["configMap"]["name"] not in configmaps:
-                    problems.append(
-                        f"{overlay}: {name}: no ConfigMap {volume['configMap']['name']}"
-                    )
+                problems += [
+                    f"{overlay}: {name}: no ConfigMap {config}"
+                    for config in config_maps(volume)
+                    if config not in configmaps
+                ]
                 claim = volume.get("persistentVolumeClaim", {}).get("claimName")
                 if claim and claim not in claims:
                     problems.append(f"{overlay}: {name}: no PersistentVolumeClaim {claim}")
