@@ -88,11 +88,15 @@ def test_keyword_search_ranks_an_exact_identifier_first(service: RagService) -> 
     assert hits[0].score > hits[1].score > 0
 
 
-def test_common_terms_only_rerank_what_rare_terms_match(service: RagService) -> None:
+@pytest.mark.parametrize("common_chunks", [1, 2])
+def test_common_terms_only_rerank_what_rare_terms_match(
+    service: RagService, common_chunks: int
+) -> None:
     """Lucene's CommonTermsQuery: with "pump" and "valve" in more than common_chunks chunks, a
     query's rare terms choose the chunks, its common ones only rank them; a query of only common
-    terms needs all of them (so a search never ranks a large part of the store)."""
-    service.store.common_chunks = 2
+    terms needs all of them (so a search never ranks a large part of the store). At 1, the
+    chunks holding any word of "pump valve" or "pump dam" outnumber common_chunks per word."""
+    service.store.common_chunks = common_chunks
     service.ingest("boiler.txt", b"The pump and the valve of the boiler.")
     service.ingest("crane.txt", b"The pump and the valve of the crane.")
     service.ingest("ship.txt", b"The pump of the ship.")
@@ -102,6 +106,7 @@ def test_common_terms_only_rerank_what_rare_terms_match(service: RagService) -> 
         return [hit.source for hit in service.store.keyword_search(query, top_k=5)]
 
     assert found("pump valve boiler") == ["boiler.txt"]
+    assert found("pump dam") == ["dam.txt"]
     assert sorted(found("pump valve")) == ["boiler.txt", "crane.txt"]
     ranked = service.store.keyword_search("valve ship dam", top_k=5)
     assert [hit.source for hit in ranked] == ["dam.txt", "ship.txt"]
