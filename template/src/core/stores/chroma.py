@@ -50,6 +50,10 @@ from core.words import query_terms
 
 BATCH = 1000
 CANDIDATES = 1000
+# Keyword search's one scan reads at most this many times (common_chunks + 1) chunks per query
+# term: rare terms hold fewer, and a common one among them still fits when it holds about that
+# many. (Reading a chunk costs about a 5000th of a scan of 100k chunks here.)
+SCAN_PER_TERM = 2
 PLACEHOLDER = [1.0]  # the embedding of a record
 # At open, another process may be writing a version: an incomplete version is left alone
 # while younger than this.
@@ -273,12 +277,12 @@ class ChromaStore(VectorStore):
         """At most CANDIDATES chunks matching any rare term, or all the terms when all are
         common, with each term's count in them.
 
-        One scan fetches the chunks holding any term, at most (common_chunks + 1) per term.
-        Fewer are all of them: each term's chunks are counted here and the candidates chosen
-        among them (in Chroma's order, as its own filter would). At that limit, some term was
-        counted more than common_chunks times (common); each other term is counted by a scan of
-        its own, and the candidates are read by one more."""
-        limit = (self.common_chunks + 1) * len(terms)
+        One scan fetches the chunks holding any term, at most SCAN_PER_TERM * (common_chunks +
+        1) per term. Fewer are all of them: each term's chunks are counted here and the
+        candidates chosen among them (in Chroma's order, as its own filter would). At that
+        limit, some term was counted more than common_chunks times (common); each other term is
+        counted by a scan of its own, and the candidates are read by one more."""
+        limit = SCAN_PER_TERM * (self.common_chunks + 1) * len(terms)
         found = self._matching({"$regex": _any(terms)}, limit, terms)
         complete = len(found) < limit
         rare = [
@@ -296,7 +300,8 @@ class ChromaStore(VectorStore):
         if rare:
             where: dict[str, Any] = {"$regex": _any([terms[i] for i in rare])}
         else:
-            where = {"$and": [{"$regex": _any([term])} for term in terms]}
+            each = [{"$regex": _any([term])} for term in terms]
+            where = each[0] if len(each) == 1 else {"$and": each}
         return self._matching(where, CANDIDATES, terms)
 
     def _matching(self, where: dict[str, Any], limit: int, terms: list[Term]) -> list[Candidate]:
