@@ -96,32 +96,37 @@ class Term(NamedTuple):
     """A query term: its pattern (on lower-case text) and a word that every match holds."""
 
     word: str
-    pattern: str
+    pattern: re.Pattern[str]
 
     def count(self, text: str) -> int:
         """Its matches in a lower-case text (the word's test first: most texts lack it)."""
-        return len(re.findall(self.pattern, text)) if self.word in text else 0
+        return len(self.pattern.findall(text)) if self.word in text else 0
 
 
 class Candidate(NamedTuple):
+    key: str
     text: str
-    metadata: Any
     counts: list[int]  # each term's matches in the text
+
+
+def _counts(terms: list[Term], text: str) -> list[int]:
+    return [term.count(text) for term in terms]
 
 
 def keyword_terms(query: str) -> list[Term]:
     """The query's terms: whole words, or plurals; a term of several words (zx-4471-b) as a
     phrase."""
     terms = sorted(set(query_terms(query)))
+    patterns = [r"\b" + r"\W+".join(map(re.escape, term.split("-"))) + r"s?\b" for term in terms]
     return [
-        Term(term.split("-")[0], r"\b" + r"\W+".join(map(re.escape, term.split("-"))) + r"s?\b")
-        for term in terms
+        Term(term.split("-")[0], re.compile(pattern))
+        for term, pattern in zip(terms, patterns, strict=True)
     ]
 
 
 def _any(terms: list[Term]) -> str:
     """Chroma's case-insensitive pattern of any of the terms."""
-    return "(?i)" + "|".join(term.pattern for term in terms)
+    return "(?i)" + "|".join(term.pattern.pattern for term in terms)
 
 
 class ChromaStore(VectorStore):
@@ -270,8 +275,16 @@ class ChromaStore(VectorStore):
             sum(w * 2.2 * c / (c + 1.2) for w, c in zip(weights, chunk.counts, strict=True))
             for chunk in found
         ]
-        ranked = sorted(zip(scores, found, strict=True), key=lambda item: -item[0])
-        return [_hit(chunk.text, chunk.metadata, score) for score, chunk in ranked[:top_k]]
+        best = sorted(zip(scores, found, strict=True), key=lambda item: -item[0])[:top_k]
+        if not best:
+            return []
+        read = self._collection.get(ids=[chunk.key for _, chunk in best], include=["metadatas"])
+        metadatas = dict(zip(read["ids"], read["metadatas"] or [], strict=True))
+        return [  # a chunk removed since the scan is left out
+            _hit(chunk.text, metadatas[chunk.key], score)
+            for score, chunk in best
+            if chunk.key in metadatas
+        ]
 
     def keyword_candidates(self, terms: list[Term]) -> list[Candidate]:
         """At most CANDIDATES chunks matching any rare term, or all the terms when all are
@@ -306,14 +319,10 @@ class ChromaStore(VectorStore):
 
     def _matching(self, where: dict[str, Any], limit: int, terms: list[Term]) -> list[Candidate]:
         """The first `limit` chunks matching the filter, each with the terms' counts."""
-        found = self._collection.get(
-            where_document=where, limit=limit, include=["documents", "metadatas"]
-        )
+        found = self._collection.get(where_document=where, limit=limit, include=["documents"])
         return [
-            Candidate(text, metadata, [term.count(text.lower()) for term in terms])
-            for text, metadata in zip(
-                found["documents"] or [], found["metadatas"] or [], strict=True
-            )
+            Candidate(key, text, _counts(terms, text.lower()))
+            for key, text in zip(found["ids"], found["documents"] or [], strict=True)
         ]
 
     def _common(self, term: Term) -> bool:
