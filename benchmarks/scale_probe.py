@@ -112,10 +112,11 @@ def qdrant_raw_keyword(store) -> Callable[[str], object]:
 
 
 def chroma_raw_keyword(store) -> Callable[[str], object]:
-    """The same filters: a count per word, then the candidates (not ranked)."""
-    from core.stores.chroma import keyword_patterns
+    """The same scans: the chunks holding any word, its words counted (and, past a limit, a scan
+    per word left and one for the candidates), not ranked."""
+    from core.stores.chroma import keyword_terms
 
-    return lambda text: store.keyword_candidates(keyword_patterns(text))
+    return lambda text: store.keyword_candidates(keyword_terms(text))
 
 
 RAW_KEYWORD = {

@@ -3,8 +3,10 @@ written without transactions, repaired at open; keyword search with Chroma's tex
 
 import random
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -14,6 +16,7 @@ from core.errors import StorageUnavailable
 from core.models import DocumentInfo
 from core.service import RagService
 from core.settings import SearchMode, Settings, SettingsError
+from core.stores import chroma
 from core.stores.base import EmbeddingRecord, chunk_id
 from core.stores.chroma import ChromaStore, create
 from tests.backends import EMBEDDING_DIM
@@ -154,3 +157,37 @@ def test_a_server_that_is_down_is_storage_unavailable() -> None:
     store = ChromaStore("http://127.0.0.1:9", "chunks", EMBEDDING)  # nothing listens
     with pytest.raises(StorageUnavailable, match="Chroma cannot be reached"):
         store.count()
+
+
+def test_keyword_search_past_its_one_scan_finds_the_same(
+    service: RagService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the chunks holding a query's words outnumber its one scan's limit, the words left
+    undecided are counted apart: the same hits as a scan that reads them all."""
+    rng = random.Random(7)
+    words = [f"w{i}" for i in range(8)]  # word i in about 1 / (i + 1) of the texts
+    for number in range(24):
+        chosen = [word for i, word in enumerate(words) if rng.random() < 1 / (i + 1)]
+        service.ingest(f"t{number}.txt", " ".join(chosen or ["none"]).encode())
+    service.store.common_chunks = 3
+    queries = [" ".join(rng.sample(words, rng.randint(1, 3))) for _ in range(20)]
+
+    def hits() -> list[list[tuple[str, float]]]:
+        found = [service.store.keyword_search(query, top_k=30) for query in queries]
+        return [[(hit.source, hit.score) for hit in ranking] for ranking in found]
+
+    monkeypatch.setattr(chroma, "SCAN_PER_TERM", 100)
+    whole = hits()
+    counted = []
+    monkeypatch.setattr(ChromaStore, "_common", _spy(ChromaStore._common, counted))
+    monkeypatch.setattr(chroma, "SCAN_PER_TERM", 1)
+    assert hits() == whole
+    assert counted  # some words were counted apart
+
+
+def _spy(method: Callable[..., bool], calls: list[bool]) -> Callable[..., bool]:
+    def call(*args: Any) -> bool:
+        calls.append(method(*args))
+        return calls[-1]
+
+    return call

@@ -102,6 +102,7 @@ def test_common_terms_only_rerank_what_rare_terms_match(service: RagService) -> 
         return [hit.source for hit in service.store.keyword_search(query, top_k=5)]
 
     assert found("pump valve boiler") == ["boiler.txt"]
+    assert found("pump dam") == ["dam.txt"]
     assert sorted(found("pump valve")) == ["boiler.txt", "crane.txt"]
     ranked = service.store.keyword_search("valve ship dam", top_k=5)
     assert [hit.source for hit in ranked] == ["dam.txt", "ship.txt"]

@@ -9,10 +9,12 @@ Chroma has no transactions: `replace` writes the new version's chunks, then the 
 commit), then removes the old version's chunks. A crash leaves at most an incomplete or a
 superseded version: the store removes them when it opens (a scan of every chunk's metadata).
 
-Keyword search: Chroma's full-text filter (a case-insensitive `$regex` on the chunk text) finds
-the chunks holding any of the query's rare words (whole, or with a plural s), or all of its
-common ones (see VectorStore.common_chunks; a word's chunks are counted up to that many), at
-most CANDIDATES of them; they are ranked here with BM25-like weights computed over those chunks.
+Keyword search: Chroma's full-text filter (a case-insensitive `$regex` on the chunk text, a scan
+of every chunk: there is no index for it) finds the chunks holding any of the query's rare words
+(whole, or with a plural s), or all of its common ones (see VectorStore.common_chunks), at most
+CANDIDATES of them; they are ranked here with BM25-like weights computed over those chunks.
+One scan fetches the chunks holding any word, and the words are counted here in them; see
+keyword_candidates.
 """
 
 import math
@@ -23,14 +25,13 @@ import zlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import cached_property, wraps
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 from urllib.parse import urlsplit
 
 import chromadb
 import httpx
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
-from chromadb.api.types import GetResult
 from pydantic import Field, HttpUrl
 
 from core.embedders.base import Vectors
@@ -49,6 +50,10 @@ from core.words import query_terms
 
 BATCH = 1000
 CANDIDATES = 1000
+# Keyword search's one scan reads at most this many times (common_chunks + 1) chunks per query
+# term: rare terms hold fewer, and a common one among them still fits when it holds about that
+# many. (Reading a chunk costs about a 5000th of a scan of 100k chunks here.)
+SCAN_PER_TERM = 2
 PLACEHOLDER = [1.0]  # the embedding of a record
 # At open, another process may be writing a version: an incomplete version is left alone
 # while younger than this.
@@ -85,6 +90,43 @@ def _reachable(method: Callable[..., Any]) -> Callable[..., Any]:
             raise StorageUnavailable(f"Chroma cannot be reached: {error}") from error
 
     return call
+
+
+class Term(NamedTuple):
+    """A query term: its pattern (on lower-case text) and a word that every match holds."""
+
+    word: str
+    pattern: re.Pattern[str]
+
+    def count(self, text: str) -> int:
+        """Its matches in a lower-case text (the word's test first: most texts lack it)."""
+        return len(self.pattern.findall(text)) if self.word in text else 0
+
+
+class Candidate(NamedTuple):
+    key: str
+    text: str
+    counts: list[int]  # each term's matches in the text
+
+
+def _counts(terms: list[Term], text: str) -> list[int]:
+    return [term.count(text) for term in terms]
+
+
+def keyword_terms(query: str) -> list[Term]:
+    """The query's terms: whole words, or plurals; a term of several words (zx-4471-b) as a
+    phrase."""
+    terms = sorted(set(query_terms(query)))
+    patterns = [r"\b" + r"\W+".join(map(re.escape, term.split("-"))) + r"s?\b" for term in terms]
+    return [
+        Term(term.split("-")[0], re.compile(pattern))
+        for term, pattern in zip(terms, patterns, strict=True)
+    ]
+
+
+def _any(terms: list[Term]) -> str:
+    """Chroma's case-insensitive pattern of any of the terms."""
+    return "(?i)" + "|".join(term.pattern.pattern for term in terms)
 
 
 class ChromaStore(VectorStore):
@@ -223,41 +265,70 @@ class ChromaStore(VectorStore):
 
     @_reachable
     def keyword_search(self, query: str, top_k: int) -> list[Hit]:
-        patterns = keyword_patterns(query)
-        if not patterns:
+        terms = keyword_terms(query)
+        if not terms:
             return []  # only stop words: nothing to look for
-        found = self.keyword_candidates(patterns)
-        texts = [text.lower() for text in found["documents"] or []]
-        counts = [[len(re.findall(pattern, text)) for pattern in patterns] for text in texts]
-        matching = [sum(1 for row in counts if row[i]) for i in range(len(patterns))]
-        weights = [math.log(1 + (len(texts) - n + 0.5) / (n + 0.5)) for n in matching]
+        found = self.keyword_candidates(terms)
+        matching = [sum(1 for chunk in found if chunk.counts[i]) for i in range(len(terms))]
+        weights = [math.log(1 + (len(found) - n + 0.5) / (n + 0.5)) for n in matching]
         scores = [
-            sum(w * 2.2 * c / (c + 1.2) for w, c in zip(weights, row, strict=True))
-            for row in counts
+            sum(w * 2.2 * c / (c + 1.2) for w, c in zip(weights, chunk.counts, strict=True))
+            for chunk in found
         ]
-        ranked = sorted(
-            zip(scores, found["documents"] or [], found["metadatas"] or [], strict=True),
-            key=lambda item: -item[0],
-        )
-        return [_hit(text, metadata, score) for score, text, metadata in ranked[:top_k]]
+        best = sorted(zip(scores, found, strict=True), key=lambda item: -item[0])[:top_k]
+        if not best:
+            return []
+        read = self._collection.get(ids=[chunk.key for _, chunk in best], include=["metadatas"])
+        metadatas = dict(zip(read["ids"], read["metadatas"] or [], strict=True))
+        return [  # a chunk removed since the scan is left out
+            _hit(chunk.text, metadatas[chunk.key], score)
+            for score, chunk in best
+            if chunk.key in metadatas
+        ]
 
-    def keyword_candidates(self, patterns: list[str]) -> GetResult:
-        """At most CANDIDATES chunks matching any rare pattern, or all of them when all are
-        common."""
-        rare = [pattern for pattern in patterns if not self._common(pattern)]
-        holding = [{"$regex": "(?i)" + pattern} for pattern in patterns]
+    def keyword_candidates(self, terms: list[Term]) -> list[Candidate]:
+        """At most CANDIDATES chunks matching any rare term, or all the terms when all are
+        common, with each term's count in them.
+
+        One scan fetches the chunks holding any term, at most SCAN_PER_TERM * (common_chunks +
+        1) per term. Fewer are all of them: each term's chunks are counted here and the
+        candidates chosen among them (in Chroma's order, as its own filter would). At that
+        limit, some term was counted more than common_chunks times (common); each other term is
+        counted by a scan of its own, and the candidates are read by one more."""
+        limit = SCAN_PER_TERM * (self.common_chunks + 1) * len(terms)
+        found = self._matching({"$regex": _any(terms)}, limit, terms)
+        complete = len(found) < limit
+        rare = [
+            i
+            for i, term in enumerate(terms)
+            if sum(1 for chunk in found if chunk.counts[i]) <= self.common_chunks
+            and (complete or not self._common(term))
+        ]
+        if complete:
+            if rare:
+                chosen = [chunk for chunk in found if any(chunk.counts[i] for i in rare)]
+            else:
+                chosen = [chunk for chunk in found if all(chunk.counts)]
+            return chosen[:CANDIDATES]
         if rare:
-            where: dict[str, Any] = {"$regex": "(?i)" + "|".join(rare)}
+            where: dict[str, Any] = {"$regex": _any([terms[i] for i in rare])}
         else:
-            where = holding[0] if len(holding) == 1 else {"$and": holding}
-        return self._collection.get(
-            where_document=where, limit=CANDIDATES, include=["documents", "metadatas"]
-        )
+            each = [{"$regex": _any([term])} for term in terms]
+            where = each[0] if len(each) == 1 else {"$and": each}
+        return self._matching(where, CANDIDATES, terms)
 
-    def _common(self, pattern: str) -> bool:
-        """Whether more than common_chunks chunks match the pattern (at most that many read)."""
+    def _matching(self, where: dict[str, Any], limit: int, terms: list[Term]) -> list[Candidate]:
+        """The first `limit` chunks matching the filter, each with the terms' counts."""
+        found = self._collection.get(where_document=where, limit=limit, include=["documents"])
+        return [
+            Candidate(key, text, _counts(terms, text.lower()))
+            for key, text in zip(found["ids"], found["documents"] or [], strict=True)
+        ]
+
+    def _common(self, term: Term) -> bool:
+        """Whether more than common_chunks chunks hold the term (at most that many read)."""
         found = self._collection.get(
-            where_document={"$regex": "(?i)" + pattern}, limit=self.common_chunks + 1, include=[]
+            where_document={"$regex": _any([term])}, limit=self.common_chunks + 1, include=[]
         )
         return len(found["ids"]) > self.common_chunks
 
@@ -306,13 +377,6 @@ class ChromaStore(VectorStore):
 
 
 RECORD_FIELDS = ("document_id", "version", "source", "chunks", "ingested_at")
-
-
-def keyword_patterns(query: str) -> list[str]:
-    """The query's terms as patterns: whole words, or plurals; a term of several words
-    (zx-4471-b) as a phrase."""
-    terms = sorted(set(query_terms(query)))
-    return [r"\b" + r"\W+".join(map(re.escape, term.split("-"))) + r"s?\b" for term in terms]
 
 
 def _all(collection: Collection) -> Iterator[tuple[str, dict[str, Any]]]:
