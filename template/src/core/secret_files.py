@@ -4,7 +4,8 @@ NAME_FILE names a file holding the setting NAME (a Compose secret under /run/sec
 mounted Kubernetes Secret). NAME_PASSWORD_FILE holds the password of the URL NAME, which then
 names none: with STORE_URL=scheme://app@host:5432/app, the password is inserted (quoted)
 after "app:". Both variables are read from the environment; a setting of .env gives way to
-its file. Without them nothing changes.
+its file. Without them nothing changes. An empty file of an optional setting (default None,
+such as a provider's API key) is no value: the setting stays unset.
 """
 
 import os
@@ -35,12 +36,14 @@ class SecretFilesSource(PydanticBaseSettingsSource):
 
     def __call__(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        for field_name in self.settings_cls.model_fields:
+        for field_name, field in self.settings_cls.model_fields.items():
             name = field_name.upper()
             if path := os.environ.get(f"{name}_FILE"):
                 if name in os.environ:
                     raise SecretFileError(f"{name} and {name}_FILE are both set: keep one")
-                values[field_name] = read_secret(f"{name}_FILE", path)
+                text = read_secret(f"{name}_FILE", path)
+                if text or field.is_required() or field.default is not None:
+                    values[field_name] = text
             if path := os.environ.get(f"{name}_PASSWORD_FILE"):
                 url = values.get(field_name) or self.from_below(field_name)
                 if not url:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from core.openai_client import OpenAISettings
 from core.settings import EnvSettings, SettingsError
 
 
@@ -32,6 +33,30 @@ def test_the_file_wins_over_env_file(secret: Path, monkeypatch: pytest.MonkeyPat
     assert Demo.read().token == "from-dot-env"
     monkeypatch.setenv("TOKEN_FILE", str(secret))
     assert Demo.read().token == "from-the-file"
+
+
+def test_an_empty_file_of_an_optional_key_is_no_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A provider's key (.secrets/openai_api_key): empty until the developer writes it."""
+    key = tmp_path / "openai_api_key"
+    key.write_text("")
+    monkeypatch.setenv("OPENAI_API_KEY_FILE", str(key))
+    assert OpenAISettings.read().openai_api_key is None
+    Path(".env").write_text("OPENAI_API_KEY=from-dot-env\n")  # then .env's, natively
+    assert OpenAISettings.read().openai_api_key.get_secret_value() == "from-dot-env"
+    key.write_text("sk-written\n")
+    assert OpenAISettings.read().openai_api_key.get_secret_value() == "sk-written"
+
+
+def test_an_empty_file_of_a_setting_with_a_value_is_its_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only an optional key may be empty: a password's empty file is not its default."""
+    empty = tmp_path / "empty"
+    empty.write_text("")
+    monkeypatch.setenv("TOKEN_FILE", str(empty))
+    assert Demo.read().token == ""
 
 
 def test_a_setting_given_twice_is_refused(secret: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,6 +19,9 @@ from tests.support.answers import LARGEST, Answers
 from tests.support.processes import compose, output
 
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|_KEY$")
+# The developer's keys of hosted providers: files of .secrets/ (empty until written), never
+# variables of a service.
+PROVIDER_KEYS = ("OPENAI_API_KEY", "LLM_API_KEY")
 
 
 def env_values(path: Path) -> dict[str, str]:
@@ -31,7 +34,8 @@ def env_values(path: Path) -> dict[str, str]:
 
 
 def secret_values(project: Path) -> dict[str, str]:
-    """The generated secrets: those of .env by name, and the files of .secrets/."""
+    """The generated secrets: those of .env by name, and the files of .secrets/ (an empty
+    one, a provider's key not written yet, is none)."""
     values = {
         name: value
         for name, value in env_values(project / ".env").items()
@@ -39,7 +43,7 @@ def secret_values(project: Path) -> dict[str, str]:
     }
     folder = project / ".secrets"
     files = sorted(folder.iterdir()) if folder.is_dir() else []
-    return values | {f".secrets/{path.name}": path.read_text() for path in files}
+    return values | {f".secrets/{path.name}": text for path in files if (text := path.read_text())}
 
 
 def check_secrets(project: Path, answers: Answers) -> list[str]:
@@ -80,7 +84,8 @@ def check_secrets(project: Path, answers: Answers) -> list[str]:
 
 def check_secrets_reach_services_as_files(project: Path, answers: Answers) -> list[str]:
     """No service (read-only ones included: they take `file:` secrets) has a secret value of
-    .env or .secrets/ in its resolved definition: environment, command or entrypoint."""
+    .env or .secrets/ in its resolved definition: environment, command or entrypoint, nor a
+    provider's key as a variable (set or not: it comes from .env)."""
     secrets = secret_values(project)
     result = compose(project, "--profile", "*", "config", "--format", "json")
     if result.returncode:
@@ -94,6 +99,11 @@ def check_secrets_reach_services_as_files(project: Path, answers: Answers) -> li
             for variable, value in secrets.items()
             if value in definition
         ]
+        problems += [
+            f"service {name} gets {variable} as a variable: give it as a file ({variable}_FILE)"
+            for variable in PROVIDER_KEYS
+            if variable in (service.get("environment") or {})
+        ]
     return problems
 
 
@@ -104,6 +114,13 @@ def password_in_app_environment(project: Path) -> None:
     path = project / "docker-compose-api.yml"
     url = "redis://redis:6379/0"
     path.write_text(path.read_text().replace(url, "redis://:${REDIS_PASSWORD}@redis:6379/0", 1))
+
+
+def provider_key_in_environment(project: Path) -> None:
+    """The worker told OPENAI_API_KEY from .env, as before."""
+    path = project / "docker-compose-worker.yml"
+    setting = "      WORKER_THREADS:\n"
+    path.write_text(path.read_text().replace(setting, f"{setting}      OPENAI_API_KEY:\n", 1))
 
 
 def leaked_secret(project: Path) -> None:
@@ -119,11 +136,23 @@ DEFECTS: Defects = {
         "service api gets the value of .secrets/redis_password",
     ),
 }
+# More defects each check must catch (same shape, one test each).
+MORE_DEFECTS: Defects = {
+    check_secrets_reach_services_as_files: (
+        provider_key_in_environment,
+        "service worker gets OPENAI_API_KEY as a variable",
+    ),
+}
 
 
 @pytest.mark.parametrize("check", DEFECTS, ids=lambda c: c.__name__)
 def test_check_catches_planted_defect(check, rendered, tmp_path):
     assert_catches(check, DEFECTS, rendered, tmp_path)
+
+
+@pytest.mark.parametrize("check", MORE_DEFECTS, ids=lambda c: c.__name__)
+def test_check_catches_another_planted_defect(check, rendered, tmp_path):
+    assert_catches(check, MORE_DEFECTS, rendered, tmp_path)
 
 
 def test_two_projects_never_share_a_secret(rendered, render_project):
@@ -238,3 +267,27 @@ def test_make_env_moves_an_older_projects_passwords_to_files(rendered, tmp_path)
     )
     assert "has every secret" in again.stdout
     assert {path.name: path.read_text() for path in folder.iterdir()} == before
+
+
+def test_make_env_moves_a_providers_key_of_env_to_its_empty_file(rendered, tmp_path):
+    """OPENAI_API_KEY of an older .env fills .secrets/openai_api_key, missing or empty (as
+    rendered), never a written one; a fresh clone without it gets an empty file (no key)."""
+    project = tmp_path / "project"
+    shutil.copytree(rendered(LARGEST), project)
+    folder = project / ".secrets"
+    assert (folder / "openai_api_key").read_text() == ""
+    env = (project / ".env").read_text()
+    (project / ".env").write_text(f"{env}OPENAI_API_KEY=sk-from-env\n")
+    subprocess.run(["make", "-s", "env"], cwd=project, check=True, capture_output=True)
+    assert (folder / "openai_api_key").read_text() == "sk-from-env"
+    (folder / "openai_api_key").write_text("sk-written\n")
+    subprocess.run(["make", "-s", "env"], cwd=project, check=True, capture_output=True)
+    assert (folder / "openai_api_key").read_text() == "sk-written\n"
+    (folder / "openai_api_key").unlink()
+    subprocess.run(["make", "-s", "env"], cwd=project, check=True, capture_output=True)
+    assert (folder / "openai_api_key").read_text() == "sk-from-env"
+    (project / ".env").write_text(env)
+    (folder / "openai_api_key").unlink()
+    subprocess.run(["make", "-s", "env"], cwd=project, check=True, capture_output=True)
+    assert (folder / "openai_api_key").read_text() == ""
+    assert env_values(project / ".env")["API_KEY_HASHES"].count(",") == 2
