@@ -44,7 +44,9 @@ ADDED_SINCE = {"EVAL_TOP_K", "SEARCH_MODE", "EMBEDDER", "MINILM_THREADS", "MAX_T
 ADDED_SINCE |= {f"{name}{suffix}" for suffix in ("", "_FILE", "__FILE") for name in (
     "POSTGRES_PASSWORD", "MONGO_INITDB_ROOT_PASSWORD", "GF_SECURITY_ADMIN_PASSWORD")}  # fmt: skip
 # Issue 16: passwords reach the services as files (X_FILE, URL_PASSWORD_FILE), not as these.
-AS_FILES = {"REDIS_PASSWORD", "DATA_SOURCE_PASS", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"}
+# So do the developer's keys of hosted providers (OPENAI_API_KEY_FILE, LLM_API_KEY_FILE).
+AS_FILES = {"REDIS_PASSWORD", "DATA_SOURCE_PASS", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
+            "OPENAI_API_KEY", "LLM_API_KEY"}  # fmt: skip
 URL_PASSWORD = re.compile(r"//([^:/@]*):[^@/]*@")
 # MongoDB's exporter has no file option: a shell builds its URI from the secret, then runs it.
 MONGO_EXPORTER = re.compile(
