@@ -43,10 +43,12 @@ def check_no_jinja_residue(project: Path, answers: Answers) -> list[str]:
 
 def check_no_empty_files(project: Path, answers: Answers) -> list[str]:
     allowed = {"__init__.py", "py.typed", ".gitkeep"}
+    # The developer's keys of hosted providers: empty (no key) until written.
+    keys = {".secrets/openai_api_key", ".secrets/llm_api_key"}
     return [
         f"{rel(project, path)}: empty file"
         for path, text in text_files(project)
-        if not text.strip() and path.name not in allowed
+        if not text.strip() and path.name not in allowed and rel(project, path) not in keys
     ]
 
 
